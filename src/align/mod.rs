@@ -1,0 +1,1 @@
+//! (stage align: being written)

@@ -1,0 +1,1 @@
+//! (stage batch: being written)

@@ -1,0 +1,1 @@
+//! (stage segment: being written)

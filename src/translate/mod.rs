@@ -1,0 +1,1 @@
+//! (stage translate: being written)
