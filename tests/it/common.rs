@@ -1,0 +1,27 @@
+//! Helpers shared by the integration test modules.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the shared test data (`../shared/REL`), or `None` with a message saying the test
+/// is skipped.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: shared test data {} is absent", path.display());
+        None
+    }
+}
+
+/// The built `tarjuman` binary, for tests of the command line as a process.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tarjuman"))
+}
