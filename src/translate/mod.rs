@@ -1,1 +1,10 @@
-//! (stage translate: being written)
+//! Stage translate: sentences in, English translations out. [`translator`] batches sentences by a
+//! token budget, splits sentences too long for the model ([`split`]), flags what a reader should
+//! check ([`flags`]) and turns the alignment attention into word links ([`links`]).
+
+pub mod flags;
+pub mod links;
+pub mod split;
+pub mod translator;
+
+pub use translator::{DecodeOptions, Seq2Seq, TranslatedText, Translator};

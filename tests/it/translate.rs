@@ -1,0 +1,122 @@
+//! `tarjuman translate` as a process, on the tiny random-weight model `models/tiny-marian`:
+//! its translations are gibberish, but structure, formats, flags and errors are real.
+
+use crate::common::{bin, root};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn tiny_model() -> PathBuf {
+    root().join("models/tiny-marian")
+}
+
+fn translate(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin());
+    cmd.arg("translate")
+        .args(args)
+        .arg("--model-dir")
+        .arg(tiny_model())
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("tarjuman runs");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+const ARTICLE: &str = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل. وأضاف أن الوفد سيصل يوم الاثنين.\n\nوقتل ١٥ شخصا في الحادث عام ٢٠٢٢.\n";
+
+fn write_article(dir: &tempfile::TempDir) -> PathBuf {
+    let path = dir.path().join("article.txt");
+    std::fs::write(&path, ARTICLE).unwrap();
+    path
+}
+
+#[test]
+fn text_output_keeps_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = translate(&[path.to_str().unwrap(), "--beam", "1"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 2, "{text:?}");
+    assert!(paragraphs.iter().all(|p| !p.trim().is_empty()));
+}
+
+#[test]
+fn json_output_has_sentences_offsets_and_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = translate(&[path.to_str().unwrap(), "--format", "json", "--beam", "2"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["model"]["id"].is_string() && v["model"]["revision"].is_string());
+    let sentences = v["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 3);
+    for s in sentences {
+        let (start, end) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+        assert_eq!(&ARTICLE[start..end], s["source"].as_str().unwrap());
+        assert!(s["translation"].is_string());
+        assert!(s["flags"].is_array() && s["alignment"].is_array());
+    }
+}
+
+#[test]
+fn lines_from_stdin_one_segment_each_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = translate(
+        &["-", "--input-format", "lines", "--format", "json", "-o", out_path.to_str().unwrap(), "--quiet"],
+        Some("سطر أول. جملة ثانية في السطر نفسه.\n\nسطر ثان\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    assert_eq!(v["sentences"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn same_sentence_same_translation_whatever_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let run = |batch_tokens: &str| {
+        let out = translate(&[path.to_str().unwrap(), "--format", "json", "--batch-tokens", batch_tokens], None);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["sentences"].clone()
+    };
+    assert_eq!(run("1"), run("100000"));
+}
+
+#[test]
+fn bad_input_names_the_file_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8])] = &[("latin1.txt", b"caf\xe9"), ("empty.txt", b"  \n"), ("bin.txt", b"ab\0cd")];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = translate(&[path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    let out = translate(&["/no/such/file.txt"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.txt"));
+}
+
+#[test]
+fn missing_model_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = Command::new(bin())
+        .args(["translate", path.to_str().unwrap(), "--model-dir"])
+        .arg(dir.path().join("nomodel"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nomodel"));
+}
