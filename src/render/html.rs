@@ -338,16 +338,17 @@ fn model_html(model: Option<&crate::alignment::ModelInfo>) -> Option<String> {
     })
 }
 
-/// The paragraph a bead belongs to: its first Arabic sentence's, else its first English one's.
-fn bead_paragraph(view: &View, row: &Row) -> Option<(Side, u32)> {
+/// The paragraph a bead belongs to, as (is Arabic, paragraph index): its first Arabic
+/// sentence's, else its first English one's.
+fn bead_paragraph(view: &View, row: &Row) -> Option<(bool, u32)> {
     let pick = |doc: &Document, ids: &[SentenceId]| {
         ids.first()
             .and_then(|id| doc.sentences.get(id.index()))
             .map(|s| s.paragraph.0)
     };
     pick(&view.al.ar, &row.bead.ar)
-        .map(|p| (Side::Ar, p))
-        .or_else(|| pick(&view.al.en, &row.bead.en).map(|p| (Side::En, p)))
+        .map(|p| (true, p))
+        .or_else(|| pick(&view.al.en, &row.bead.en).map(|p| (false, p)))
 }
 
 /// One cell of a bead: its sentences' markup, or a quiet note when the side is empty.
@@ -428,7 +429,7 @@ pub(super) fn alignment(view: &View) -> String {
     let al = view.al;
     let created = view.meta.created.iso8601();
     let mut out = String::with_capacity(al.ar.text.len() * 3 + al.en.text.len() * 3 + 16_384);
-    let title = format!("{} \u{2194} {} \u{2014} tarjuman", al.ar.origin, al.en.origin);
+    let title = format!("{} \u{2014} tarjuman", view.title());
     page_start(&mut out, &title, &view.meta.tool_version);
 
     // Marks, indexed once: [0] Arabic, [1] English.
@@ -472,21 +473,22 @@ pub(super) fn alignment(view: &View) -> String {
     };
     quote_marks(&view.quotes, index_of, &mut idx);
     // Quote notes go under the bead that shows the quote's first sentence.
-    let mut notes: HashMap<(Side, SentenceId), Vec<usize>> = HashMap::new();
+    let mut notes: HashMap<(bool, SentenceId), Vec<usize>> = HashMap::new();
     for (n, q) in view.quotes.iter().enumerate() {
-        notes.entry((q.side, q.quote.sentence)).or_default().push(n);
+        notes.entry((q.side == Side::Ar, q.quote.sentence)).or_default().push(n);
     }
 
     // Sections in order of first appearance of their paragraph.
-    let mut sections: Vec<(Option<(Side, u32)>, Vec<&Row>)> = Vec::new();
+    let mut sections: Vec<(Option<(bool, u32)>, Vec<&Row>)> = Vec::new();
     for row in &view.rows {
         let p = bead_paragraph(view, row);
         match sections.last_mut() {
-            Some((last, rows)) if *last == p => rows.push(row),
+            // A sentence only the English text has stays with the paragraph before it.
+            Some((last, rows)) if *last == p || row.bead.ar.is_empty() => rows.push(row),
             _ => sections.push((p, vec![row])),
         }
     }
-    let mut anchors: HashMap<Option<(Side, u32)>, usize> = HashMap::new();
+    let mut anchors: HashMap<Option<(bool, u32)>, usize> = HashMap::new();
     for (i, (p, _)) in sections.iter().enumerate() {
         anchors.entry(*p).or_insert(i);
     }
@@ -498,23 +500,24 @@ pub(super) fn alignment(view: &View) -> String {
 
     // Header.
     out.push_str("<header class=\"top\">\n");
-    let _ = writeln!(
-        out,
-        "<h1><bdi>{}</bdi> \u{2194} <bdi>{}</bdi></h1>\n<dl class=\"facts\">",
-        esc(&al.ar.origin.0),
-        esc(&al.en.origin.0)
-    );
-    fact(&mut out, "Arabic", &format!("<bdi>{}</bdi>", esc(&al.ar.origin.0)));
-    let english = match view.origin_label() {
-        "translated" => "machine translation",
-        "parallel" => "parallel text",
-        _ => "comparable text",
+    // Our own translation has no file of its own to name: the model says where it came from.
+    let (heading, english) = match view.origin_label() {
+        "translated" => (
+            format!("<bdi>{}</bdi> \u{2192} English", esc(&al.ar.origin.0)),
+            "machine translation".to_string(),
+        ),
+        label => (
+            format!(
+                "<bdi>{}</bdi> \u{2194} <bdi>{}</bdi>",
+                esc(&al.ar.origin.0),
+                esc(&al.en.origin.0)
+            ),
+            format!("<bdi>{}</bdi> ({label} text)", esc(&al.en.origin.0)),
+        ),
     };
-    fact(
-        &mut out,
-        "English",
-        &format!("<bdi>{}</bdi> ({english})", esc(&al.en.origin.0)),
-    );
+    let _ = writeln!(out, "<h1>{heading}</h1>\n<dl class=\"facts\">");
+    fact(&mut out, "Arabic", &format!("<bdi>{}</bdi>", esc(&al.ar.origin.0)));
+    fact(&mut out, "English", &english);
     if let Some(m) = model_html(view.model) {
         fact(&mut out, "Model", &m);
     }
@@ -566,8 +569,8 @@ pub(super) fn alignment(view: &View) -> String {
         let pos = anchored.partition_point(|&a| a < si);
         if first {
             let label = match p {
-                Some((Side::Ar, n)) => format!("\u{b6} {}", n + 1),
-                Some((Side::En, n)) => format!("English \u{b6} {}", n + 1),
+                Some((true, n)) => format!("\u{b6} {}", n + 1),
+                Some((false, n)) => format!("English \u{b6} {}", n + 1),
                 None => "\u{b6}".to_string(),
             };
             let _ = write!(
@@ -607,7 +610,7 @@ pub(super) fn alignment(view: &View) -> String {
             meta_cell(&mut out, Some(row.bead.score), row.low, &flags);
             for (side, ids) in [(Side::Ar, &row.bead.ar), (Side::En, &row.bead.en)] {
                 for id in ids.iter() {
-                    for &n in notes.get(&(side, *id)).into_iter().flatten() {
+                    for &n in notes.get(&(side == Side::Ar, *id)).into_iter().flatten() {
                         quote_note(&mut out, n, &view.quotes[n]);
                     }
                 }

@@ -20,11 +20,7 @@ pub(super) fn cell(s: &str) -> String {
 
 pub(super) fn alignment(view: &View) -> String {
     let al = view.al;
-    let mut out = format!(
-        "# {} \u{2194} {}\n\n",
-        cell(&al.ar.origin.0),
-        cell(&al.en.origin.0)
-    );
+    let mut out = format!("# {}\n\n", cell(&view.title()));
     if let Some(m) = view.model {
         out.push_str(&format!(
             "Model: `{}` ({}). ",

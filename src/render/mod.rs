@@ -488,6 +488,15 @@ impl<'a> View<'a> {
         }
     }
 
+    /// What the output shows, for titles: `a.txt ↔ b.txt`, or `a.txt → English` for our own
+    /// translation (which has no file of its own).
+    pub fn title(&self) -> String {
+        match self.al.origin {
+            EnglishOrigin::Translated { .. } => format!("{} \u{2192} English", self.al.ar.origin),
+            _ => format!("{} \u{2194} {}", self.al.ar.origin, self.al.en.origin),
+        }
+    }
+
     pub fn low_count(&self) -> usize {
         self.rows.iter().filter(|r| r.low).count()
     }
@@ -570,11 +579,6 @@ pub(crate) fn one_line(s: &str) -> String {
 /// match segments as text; a stray RLM makes a 100% match a fuzzy one).
 pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `s` without bidi formatting characters.
-pub(crate) fn strip_bidi(s: &str) -> String {
-    s.chars().filter(|&c| !is_bidi_control(c)).collect()
 }
 
 /// A short human label for a flag, used by HTML, TSV and Markdown alike.
@@ -663,7 +667,8 @@ mod tests {
     }
 
     #[test]
-    fn bidi_controls_are_stripped() {
+    fn bidi_controls_are_recognised() {
+        let strip_bidi = |s: &str| s.chars().filter(|&c| !is_bidi_control(c)).collect::<String>();
         let table = [
             ("\u{200F}قال\u{200E} CNN", "قال CNN"),
             ("\u{202B}x\u{202C}", "x"),
