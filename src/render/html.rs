@@ -10,9 +10,10 @@
 //! time and the page script does no per-hover search.
 
 use super::{
-    flag_kind, flag_label, score2, MatchRow, QuoteRow, QuoteView, Row, View, LOW_SCORE,
+    escape_markup, flag_kind, flag_label, score2, MatchRow, QuoteRow, QuoteView, RenderMeta,
+    Row, View, LOW_SCORE,
 };
-use crate::alignment::Side;
+use crate::alignment::{ModelInfo, Side};
 use crate::document::{Document, Lang, Sentence, SentenceId, Span};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -25,18 +26,7 @@ const COLOURS: u32 = 8;
 
 /// Escapes text for element content and attribute values.
 pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_markup(s, |_| true)
 }
 
 /// Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation
@@ -65,8 +55,7 @@ pub(super) fn esc_isolated(s: &str, rtl_cell: bool) -> String {
         let limit = tail.find(native).unwrap_or(tail.len());
         let end = tail[..limit]
             .char_indices()
-            .filter(|&(_, c)| foreign(c))
-            .last()
+            .rfind(|&(_, c)| foreign(c))
             .map(|(i, c)| i + c.len_utf8())
             .unwrap_or(limit);
         let _ = write!(out, "<bdi>{}</bdi>", esc(&tail[..end]));
@@ -328,19 +317,36 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn model_html(model: Option<&crate::alignment::ModelInfo>) -> Option<String> {
-    model.map(|m| {
-        format!(
-            "<code>{}</code> <span class=\"muted\">@ {}</span>",
-            esc(&m.id),
-            esc(&m.revision)
-        )
-    })
+/// The header facts every page has: the model, if any, and who made the page when.
+fn model_and_made(out: &mut String, model: Option<&ModelInfo>, meta: &RenderMeta) {
+    if let Some(m) = model {
+        fact(
+            out,
+            "Model",
+            &format!(
+                "<code>{}</code> <span class=\"muted\">@ {}</span>",
+                esc(&m.id),
+                esc(&m.revision)
+            ),
+        );
+    }
+    let created = meta.created.iso8601();
+    fact(
+        out,
+        "Made",
+        &format!(
+            "<time datetime=\"{created}\">{created}</time> by tarjuman {}",
+            esc(&meta.tool_version)
+        ),
+    );
 }
 
-/// The paragraph a bead belongs to, as (is Arabic, paragraph index): its first Arabic
-/// sentence's, else its first English one's.
-fn bead_paragraph(view: &View, row: &Row) -> Option<(bool, u32)> {
+/// A paragraph of either side: (is Arabic, paragraph index); `None` for a bead without
+/// sentences.
+type ParaKey = Option<(bool, u32)>;
+
+/// The paragraph a bead belongs to: its first Arabic sentence's, else its first English one's.
+fn bead_paragraph(view: &View, row: &Row) -> ParaKey {
     let pick = |doc: &Document, ids: &[SentenceId]| {
         ids.first()
             .and_then(|id| doc.sentences.get(id.index()))
@@ -479,7 +485,7 @@ pub(super) fn alignment(view: &View) -> String {
     }
 
     // Sections in order of first appearance of their paragraph.
-    let mut sections: Vec<(Option<(bool, u32)>, Vec<&Row>)> = Vec::new();
+    let mut sections: Vec<(ParaKey, Vec<&Row>)> = Vec::new();
     for row in &view.rows {
         let p = bead_paragraph(view, row);
         match sections.last_mut() {
@@ -488,7 +494,7 @@ pub(super) fn alignment(view: &View) -> String {
             _ => sections.push((p, vec![row])),
         }
     }
-    let mut anchors: HashMap<Option<(bool, u32)>, usize> = HashMap::new();
+    let mut anchors: HashMap<ParaKey, usize> = HashMap::new();
     for (i, (p, _)) in sections.iter().enumerate() {
         anchors.entry(*p).or_insert(i);
     }
@@ -518,17 +524,7 @@ pub(super) fn alignment(view: &View) -> String {
     let _ = writeln!(out, "<h1>{heading}</h1>\n<dl class=\"facts\">");
     fact(&mut out, "Arabic", &format!("<bdi>{}</bdi>", esc(&al.ar.origin.0)));
     fact(&mut out, "English", &english);
-    if let Some(m) = model_html(view.model) {
-        fact(&mut out, "Model", &m);
-    }
-    fact(
-        &mut out,
-        "Made",
-        &format!(
-            "<time datetime=\"{created}\">{created}</time> by tarjuman {}",
-            esc(&view.meta.tool_version)
-        ),
-    );
+    model_and_made(&mut out, view.model, view.meta);
     let matched = view.quotes.iter().filter(|q| !q.matches.is_empty()).count();
     let mut counts = format!(
         "{} \u{b7} {} Arabic, {} English \u{b7} {} ({} low) \u{b7} {} \u{b7} {} ({matched} matched)",
@@ -665,17 +661,7 @@ pub(super) fn quotes(view: &QuoteView) -> String {
         .map(|d| format!("<bdi>{}</bdi>", esc(&d.origin.0)))
         .collect();
     fact(&mut out, "English sources", &sources.join(", "));
-    if let Some(m) = model_html(view.model) {
-        fact(&mut out, "Model", &m);
-    }
-    fact(
-        &mut out,
-        "Made",
-        &format!(
-            "<time datetime=\"{created}\">{created}</time> by tarjuman {}",
-            esc(&view.meta.tool_version)
-        ),
-    );
+    model_and_made(&mut out, view.model, view.meta);
     let matched = view.quotes.iter().filter(|q| !q.matches.is_empty()).count();
     fact(
         &mut out,

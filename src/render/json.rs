@@ -20,6 +20,29 @@ struct Tool<'a> {
     version: &'a str,
 }
 
+/// The keys every tarjuman JSON document opens with.
+#[derive(Serialize)]
+struct Head<'a> {
+    schema_version: u32,
+    kind: &'static str,
+    tool: Tool<'a>,
+    created: String,
+}
+
+impl<'a> Head<'a> {
+    fn new(kind: &'static str, meta: &'a super::RenderMeta) -> Self {
+        Head {
+            schema_version: SCHEMA_VERSION,
+            kind,
+            tool: Tool {
+                name: "tarjuman",
+                version: &meta.tool_version,
+            },
+            created: meta.created.iso8601(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Sources<'a, E> {
     ar: &'a str,
@@ -112,10 +135,8 @@ struct AlignmentCounts {
 
 #[derive(Serialize)]
 struct AlignmentJson<'a> {
-    schema_version: u32,
-    kind: &'static str,
-    tool: Tool<'a>,
-    created: String,
+    #[serde(flatten)]
+    head: Head<'a>,
     sources: Sources<'a, &'a str>,
     english: &'static str,
     model: Option<&'a ModelInfo>,
@@ -138,10 +159,8 @@ struct QuoteCounts {
 
 #[derive(Serialize)]
 struct QuotesJson<'a> {
-    schema_version: u32,
-    kind: &'static str,
-    tool: Tool<'a>,
-    created: String,
+    #[serde(flatten)]
+    head: Head<'a>,
     sources: Sources<'a, Vec<&'a str>>,
     model: Option<&'a ModelInfo>,
     counts: QuoteCounts,
@@ -235,13 +254,7 @@ pub(super) fn alignment(view: &View) -> Result<Vec<u8>> {
         _ => None,
     };
     let doc = AlignmentJson {
-        schema_version: SCHEMA_VERSION,
-        kind: "alignment",
-        tool: Tool {
-            name: "tarjuman",
-            version: &view.meta.tool_version,
-        },
-        created: view.meta.created.iso8601(),
+        head: Head::new("alignment", view.meta),
         sources: Sources {
             ar: &al.ar.origin.0,
             en: &al.en.origin.0,
@@ -299,13 +312,7 @@ pub(super) fn alignment(view: &View) -> Result<Vec<u8>> {
 pub(super) fn quotes(view: &QuoteView) -> Result<Vec<u8>> {
     let r = view.report;
     let doc = QuotesJson {
-        schema_version: SCHEMA_VERSION,
-        kind: "quotes",
-        tool: Tool {
-            name: "tarjuman",
-            version: &view.meta.tool_version,
-        },
-        created: view.meta.created.iso8601(),
+        head: Head::new("quotes", view.meta),
         sources: Sources {
             ar: &r.ar.origin.0,
             en: r.sources.iter().map(|d| d.origin.0.as_str()).collect(),

@@ -574,6 +574,24 @@ pub(crate) fn one_line(s: &str) -> String {
     out
 }
 
+/// `s` with the five predefined XML entities (`&amp; &lt; &gt; &quot; &apos;`, which HTML5
+/// knows too), keeping only the characters `keep` accepts: one escaper for HTML and TMX.
+pub(crate) fn escape_markup(s: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if keep(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Whether `c` is a bidirectional formatting character: LRM/RLM/ALM, the embeddings and
 /// overrides U+202A–E and the isolates U+2066–9. TMX segments must not carry them (CAT tools
 /// match segments as text; a stray RLM makes a 100% match a fuzzy one).

@@ -5,25 +5,12 @@
 //! characters (CAT tools compare segments as text; an invisible RLM turns an exact match
 //! fuzzy). Header attributes follow the spec's required set plus `creationdate`.
 
-use super::{flag_kind, is_bidi_control, one_line, score2, QuoteView, View};
+use super::{escape_markup, flag_kind, is_bidi_control, one_line, score2, QuoteView, View};
 
 /// XML text or attribute content with the five predefined entities, without the characters
 /// XML 1.0 forbids and without bidi controls.
 pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if is_bidi_control(c) => {}
-            c if !is_xml_char(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
+    escape_markup(s, |c| is_xml_char(c) && !is_bidi_control(c))
 }
 
 /// XML 1.0's `Char` production.
