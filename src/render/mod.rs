@@ -538,17 +538,22 @@ impl<'a> QuoteView<'a> {
     }
 }
 
-/// Sentence texts joined by one space (a bead of several sentences reads as one segment).
+/// Sentence texts joined by one space (a bead of several sentences reads as one segment). Ids
+/// or spans that do not fit the document are skipped: a renderer shows what it can.
 pub(crate) fn join_sentences(doc: &Document, ids: &[SentenceId]) -> String {
     let mut out = String::new();
     for id in ids {
-        let Some(s) = doc.sentences.get(id.index()) else {
+        let Some(text) = doc
+            .sentences
+            .get(id.index())
+            .and_then(|s| checked_slice(doc, s.span))
+        else {
             continue;
         };
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(doc.slice(s.span).trim());
+        out.push_str(text.trim());
     }
     out
 }

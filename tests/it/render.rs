@@ -514,6 +514,39 @@ fn large_article_renders_every_row() {
 }
 
 #[test]
+fn inconsistent_alignment_renders_without_panicking() {
+    // Ids past the end, spans past the text or inside a UTF-8 character, reversed spans: a
+    // renderer shows what fits and never panics on another stage's mistake.
+    let mut al = parallel();
+    al.beads.push(Bead {
+        ar: vec![SentenceId(99)],
+        en: vec![SentenceId(98)],
+        score: 0.7,
+        flags: Vec::new(),
+    });
+    al.entities[0].ar_span = Span { start: 1, end: 3 }; // inside the two-byte «ع»
+    al.entities[1].en_span = Span { start: 10_000, end: 10_010 };
+    al.entities[2].ar_sentence = SentenceId(77);
+    al.quotes[1].matches[0].span = Span { start: 50, end: 40 };
+    al.quotes.push(QuoteMatch {
+        side: Side::En,
+        quote: QuoteId(9),
+        matches: Vec::new(),
+    });
+    al.ar.sentences[4].span.end = al.ar.text.len() + 5;
+    for f in Format::ALL {
+        let out = render::render_alignment(&al, f, &meta()).unwrap();
+        let bytes: usize = match &out {
+            Rendered::Stream(b) => b.len(),
+            Rendered::Files(files) => files.iter().map(|f| f.bytes.len()).sum(),
+        };
+        assert!(bytes > 0, "{f} rendered nothing");
+    }
+    let html = render(&al, Format::Html);
+    assert_eq!(html.matches("data-link=\"e0\"").count(), 1, "only the valid side is marked");
+}
+
+#[test]
 fn written_outputs_land_whole_at_the_given_paths() {
     let dir = tempfile::tempdir().unwrap();
     let al = parallel();
