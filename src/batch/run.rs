@@ -551,3 +551,124 @@ pub fn output_files(rel: &Path, format: Format, rendered: Rendered) -> Vec<(Path
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::translator::tests::GlossaryDouble;
+    use crate::translate::DecodeOptions;
+    use std::fs;
+
+    fn translator() -> Translator {
+        Translator::with_model(Box::new(GlossaryDouble::new(64, 64)), DecodeOptions::default()).unwrap()
+    }
+
+    /// `n` articles in two folders, with repeated sentences, plus one that is not UTF-8.
+    fn corpus(dir: &Path, n: usize) -> PathBuf {
+        let root = dir.join("in");
+        for i in 0..n {
+            let p = root.join(format!("f{}", i % 2)).join(format!("d{i}.txt"));
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, format!("قال الوزير\nإن العدد {i}\n")).unwrap();
+        }
+        fs::write(root.join("bad.txt"), b"caf\xe9").unwrap();
+        root
+    }
+
+    fn options(root: &Path, out: &Path) -> BatchOptions {
+        let sel = Selection {
+            inputs: vec![root.to_path_buf()],
+            ..Selection::default()
+        };
+        let mut opts = BatchOptions::new(sel, out.to_path_buf());
+        opts.formats = vec![Format::Json, Format::Text];
+        opts.group_sentences = 3;
+        opts
+    }
+
+    #[test]
+    fn runs_records_resumes_and_caches() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = corpus(dir.path(), 5);
+        let out = dir.path().join("out");
+        let t = translator();
+        let mut events = 0;
+        let opts = options(&root, &out);
+        let s = run(&opts, &t, &mut |_| events += 1).unwrap();
+        assert_eq!((s.total, s.done, s.failed, s.skipped), (6, 5, 1, 0));
+        assert_eq!(events, 7);
+        assert_eq!(s.sentences, 10);
+        // "قال الوزير" repeats in every article: translated once, the rest from the group.
+        let text = fs::read_to_string(out.join("f0/d0.en.txt")).unwrap();
+        assert!(text.contains("said minister"), "{text}");
+        assert!(out.join("f1/d3.json").is_file());
+        let records = journal::last_records(&opts.journal_path()).unwrap();
+        let bad = &records[&root.join("bad.txt").display().to_string()];
+        assert_eq!(bad.status, Status::Failed);
+        assert!(bad.error.as_deref().unwrap().contains("UTF-8"));
+
+        // Resume: done ones skipped, the failed one tried again.
+        let mut resumed = opts.clone();
+        resumed.resume = true;
+        let s = run(&resumed, &t, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.failed, s.skipped), (0, 1, 5));
+
+        // Without resume, everything is redone, from the cache.
+        let s = run(&opts, &t, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.cached_sentences), (5, 10));
+
+        // A removed output or other formats make resume redo the input.
+        fs::remove_file(out.join("f0/d0.json")).unwrap();
+        let s = run(&resumed, &t, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (1, 4));
+        resumed.formats = vec![Format::Json];
+        let s = run(&resumed, &t, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (5, 0));
+    }
+
+    #[test]
+    fn shards_cover_everything_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = corpus(dir.path(), 12);
+        let out = dir.path().join("out");
+        let t = translator();
+        let mut total = 0;
+        for index in 0..3 {
+            let mut opts = options(&root, &out);
+            opts.shard = Some(Shard { index, count: 3 });
+            let s = run(&opts, &t, &mut |_| {}).unwrap();
+            total += s.total;
+            assert!(opts.journal_path().ends_with(format!("journal.shard-{index}-of-3.jsonl")));
+        }
+        assert_eq!(total, 13);
+        for i in 0..12 {
+            assert!(out.join(format!("f{}/d{i}.json", i % 2)).is_file());
+        }
+    }
+
+    #[test]
+    fn output_names_mirror_the_input() {
+        let cases: &[(&str, Format, Rendered, &[&str])] = &[
+            ("a/b.txt", Format::Json, Rendered::Stream(vec![]), &["a/b.json"]),
+            ("a/b.txt", Format::Text, Rendered::Stream(vec![]), &["a/b.en.txt"]),
+            ("wire/17", Format::Html, Rendered::Stream(vec![]), &["wire/17.html"]),
+            (
+                "a/b.txt",
+                Format::Moses,
+                Rendered::Files(vec![
+                    render::NamedOutput { suffix: "ar".into(), bytes: vec![] },
+                    render::NamedOutput { suffix: "en".into(), bytes: vec![] },
+                ]),
+                &["a/b.ar", "a/b.en"],
+            ),
+        ];
+        for (rel, format, rendered, want) in cases {
+            let got: Vec<PathBuf> = output_files(Path::new(rel), *format, rendered.clone())
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            let want: Vec<PathBuf> = want.iter().map(PathBuf::from).collect();
+            assert_eq!(got, want, "{rel} {format}");
+        }
+    }
+}

@@ -56,6 +56,12 @@ impl ModelArgs {
         }
     }
 
+    /// Loads the model (from `--model-dir`, or `--model` through the registry and hub) and
+    /// builds the translator with the decoding options.
+    pub fn load_translator(&self, _quiet: bool) -> anyhow::Result<Translator> {
+        anyhow::bail!("the Marian engine is not merged into this branch yet")
+    }
+
     /// Sizes the CPU pool once, before any model work: candle's matrix products run on rayon
     /// and read `RAYON_NUM_THREADS` for their split, so both are set.
     pub fn setup_threads(&self) -> anyhow::Result<()> {

@@ -104,7 +104,7 @@ pub fn piece_spans(pieces: &[Option<&str>], text: &str) -> Vec<Option<Span>> {
     pieces
         .iter()
         .map(|piece| {
-            let surface = piece?.replace('\u{2581}', " ");
+            let surface = (*piece)?.replace('\u{2581}', " ");
             let surface = surface.trim();
             if surface.is_empty() {
                 return None;
