@@ -42,7 +42,11 @@ pub fn translate_file(
 ) -> Result<Alignment> {
     let doc = segment_input(read::read_path(path, max_bytes)?, format);
     let translations = translator.translate_document_with_progress(&doc, progress)?;
-    Ok(translated_alignment(doc, translations, translator.model_info().clone()))
+    Ok(translated_alignment(
+        doc,
+        translations,
+        translator.model_info().clone(),
+    ))
 }
 
 /// Header data for rendered output, made now, or at `SOURCE_DATE_EPOCH` when set (the
@@ -157,8 +161,16 @@ mod tests {
             origin: Origin("t.txt".into()),
             lang: Lang::Ar,
             paragraphs: vec![
-                Paragraph { id: ParagraphId(0), span: Span::new(0, b2), sentences: 0..2 },
-                Paragraph { id: ParagraphId(1), span: Span::new(c0, text.len()), sentences: 2..3 },
+                Paragraph {
+                    id: ParagraphId(0),
+                    span: Span::new(0, b2),
+                    sentences: 0..2,
+                },
+                Paragraph {
+                    id: ParagraphId(1),
+                    span: Span::new(c0, text.len()),
+                    sentences: 2..3,
+                },
             ],
             sentences: vec![s(0, 0, 0, a2), s(1, 0, a2 + 1, b2), s(2, 1, c0, text.len())],
             quotes: vec![],
@@ -168,13 +180,25 @@ mod tests {
     }
 
     fn tr(i: u32, text: &str) -> Translation {
-        Translation { sentence: SentenceId(i), text: text.into(), flags: vec![], links: vec![] }
+        Translation {
+            sentence: SentenceId(i),
+            text: text.into(),
+            flags: vec![],
+            links: vec![],
+        }
     }
 
     #[test]
     fn english_side_mirrors_paragraphs_with_one_to_one_beads() {
-        let model = ModelInfo { id: "m".into(), revision: "r".into() };
-        let a = translated_alignment(doc(), vec![tr(0, "A B."), tr(1, "C D."), tr(2, "E F.")], model);
+        let model = ModelInfo {
+            id: "m".into(),
+            revision: "r".into(),
+        };
+        let a = translated_alignment(
+            doc(),
+            vec![tr(0, "A B."), tr(1, "C D."), tr(2, "E F.")],
+            model,
+        );
         assert_eq!(a.en.text, "A B. C D.\n\nE F.");
         let sents: Vec<&str> = a.en.sentences.iter().map(|s| a.en.slice(s.span)).collect();
         assert_eq!(sents, vec!["A B.", "C D.", "E F."]);
@@ -182,13 +206,22 @@ mod tests {
         assert_eq!(paras, vec!["A B. C D.", "E F."]);
         assert_eq!(a.en.sentences[2].paragraph, ParagraphId(1));
         assert_eq!(a.beads.len(), 3);
-        assert!(a.beads.iter().enumerate().all(|(i, b)| b.ar == vec![SentenceId::from_index(i)] && b.en == b.ar));
-        assert!(matches!(a.origin, EnglishOrigin::Translated { ref translations, .. } if translations.len() == 3));
+        assert!(a
+            .beads
+            .iter()
+            .enumerate()
+            .all(|(i, b)| b.ar == vec![SentenceId::from_index(i)] && b.en == b.ar));
+        assert!(
+            matches!(a.origin, EnglishOrigin::Translated { ref translations, .. } if translations.len() == 3)
+        );
     }
 
     #[test]
     fn empty_translation_keeps_its_place() {
-        let model = ModelInfo { id: "m".into(), revision: "r".into() };
+        let model = ModelInfo {
+            id: "m".into(),
+            revision: "r".into(),
+        };
         let a = translated_alignment(doc(), vec![tr(0, ""), tr(1, "C D."), tr(2, "E F.")], model);
         assert_eq!(a.en.text, "C D.\n\nE F.");
         assert!(a.en.sentences[0].span.is_empty());

@@ -139,9 +139,19 @@ mod tests {
         );
         drop(cache);
         // Another revision or other settings do not see it; batch size does not matter.
-        let greedy = DecodeOptions { beam: 1, ..opts.clone() };
-        let bigger = DecodeOptions { batch_tokens: 99, ..opts.clone() };
-        for (m, o, hit) in [(model("r2"), &opts, false), (model("r1"), &greedy, false), (model("r1"), &bigger, true)] {
+        let greedy = DecodeOptions {
+            beam: 1,
+            ..opts.clone()
+        };
+        let bigger = DecodeOptions {
+            batch_tokens: 99,
+            ..opts.clone()
+        };
+        for (m, o, hit) in [
+            (model("r2"), &opts, false),
+            (model("r1"), &greedy, false),
+            (model("r1"), &bigger, true),
+        ] {
             let cache = Cache::open(&path, &m, o).unwrap();
             assert_eq!(cache.get_many(&["قال"]).unwrap()[0].is_some(), hit);
         }
@@ -152,7 +162,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.redb");
         std::fs::write(&path, b"not a database at all, just text").unwrap();
-        let err = Cache::open(&path, &model("r"), &DecodeOptions::default()).err().unwrap();
+        let err = Cache::open(&path, &model("r"), &DecodeOptions::default())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("cache.redb"), "{err}");
     }
 }

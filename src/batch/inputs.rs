@@ -73,7 +73,14 @@ pub fn discover(sel: &Selection) -> Result<(Vec<Item>, Vec<Unusable>)> {
                     path: "-".into(),
                     source,
                 })?;
-            parse_manifest(&text, Path::new("-"), Path::new(""), ManifestKind::Jsonl, &mut items, &mut bad);
+            parse_manifest(
+                &text,
+                Path::new("-"),
+                Path::new(""),
+                ManifestKind::Jsonl,
+                &mut items,
+                &mut bad,
+            );
         } else if input.is_dir() {
             walk(input, &include, &exclude, skip.as_deref(), &mut items)?;
         } else {
@@ -145,13 +152,13 @@ fn walk(
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            skip.is_none_or(|s| e.path().canonicalize().map_or(true, |p| p != s))
-        });
+        .filter_entry(|e| skip.is_none_or(|s| e.path().canonicalize().map_or(true, |p| p != s)));
     for entry in walker {
         let entry = entry.map_err(|e| Error::Io {
             path: e.path().unwrap_or(root).to_path_buf(),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
         })?;
         if !entry.file_type().is_file() {
             continue;
@@ -189,7 +196,8 @@ fn file_item(path: &Path) -> Item {
 
 /// Whether a relative path stays below its base (no root, no `..`).
 fn is_inside(path: &Path) -> bool {
-    path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
         && path.components().any(|c| matches!(c, Component::Normal(_)))
 }
 
@@ -259,7 +267,9 @@ fn parse_manifest(
             },
             ManifestKind::Tsv => match line.split_once('\t') {
                 None => Ok((None, Some(line.trim().to_string()), None)),
-                Some((id, text)) => Ok((Some(id.trim().to_string()), None, Some(unescape_tsv(text)))),
+                Some((id, text)) => {
+                    Ok((Some(id.trim().to_string()), None, Some(unescape_tsv(text))))
+                }
             },
         };
         let item = entry.and_then(|(id, path, text)| match (id, path, text) {
@@ -299,7 +309,9 @@ fn record_item(id: String, text: String) -> std::result::Result<Item, String> {
 fn checked_id(id: &str) -> std::result::Result<PathBuf, String> {
     let path = Path::new(id);
     if id.trim().is_empty() || !is_inside(path) {
-        return Err(format!("id {id:?} cannot name an output file inside the output folder"));
+        return Err(format!(
+            "id {id:?} cannot name an output file inside the output folder"
+        ));
     }
     Ok(path.to_path_buf())
 }
@@ -343,7 +355,13 @@ mod tests {
     fn folders_recursive_with_globs_and_output_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("corpus");
-        for f in ["a.txt", "sub/b.txt", "sub/c.md", "sub/draft-d.txt", "out/x.txt"] {
+        for f in [
+            "a.txt",
+            "sub/b.txt",
+            "sub/c.md",
+            "sub/draft-d.txt",
+            "out/x.txt",
+        ] {
             let p = root.join(f);
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(p, "نص").unwrap();
@@ -359,7 +377,10 @@ mod tests {
         let r = |s: &str| root.join(s).display().to_string();
         assert_eq!(
             keys_rels(&items),
-            vec![(r("a.txt"), "a.txt".into()), (r("sub/b.txt"), "sub/b.txt".into())]
+            vec![
+                (r("a.txt"), "a.txt".into()),
+                (r("sub/b.txt"), "sub/b.txt".into())
+            ]
         );
         let sel = Selection {
             inputs: vec![root.clone()],
@@ -401,7 +422,10 @@ mod tests {
         );
         assert_eq!(items[0].source, Source::Path(dir.path().join("a/one.txt")));
         assert_eq!(items[2].source, Source::Text("قال الوزير".into()));
-        let bad_keys: Vec<String> = bad.iter().map(|b| b.key.rsplit(':').next().unwrap().to_string()).collect();
+        let bad_keys: Vec<String> = bad
+            .iter()
+            .map(|b| b.key.rsplit(':').next().unwrap().to_string())
+            .collect();
         assert_eq!(bad_keys, vec!["5", "6"]);
         assert!(bad[0].error.to_string().contains("m.jsonl"));
 
@@ -415,7 +439,10 @@ mod tests {
         assert!(bad.is_empty());
         assert_eq!(
             keys_rels(&items),
-            vec![("/abs/p.txt".into(), "p.txt".into()), ("id9".into(), "id9".into())]
+            vec![
+                ("/abs/p.txt".into(), "p.txt".into()),
+                ("id9".into(), "id9".into())
+            ]
         );
         assert_eq!(items[1].source, Source::Text("سطر\nثان".into()));
     }
@@ -432,7 +459,11 @@ mod tests {
         .unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(bad.len(), 1);
-        assert!(bad[0].error.to_string().contains("already used"), "{}", bad[0].error);
+        assert!(
+            bad[0].error.to_string().contains("already used"),
+            "{}",
+            bad[0].error
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::Instant;
 
 /// Settings of a batch job.
@@ -90,7 +90,10 @@ pub enum Event<'a> {
     /// Inputs found (after sharding).
     Started { total: usize },
     /// One input finished.
-    Finished { record: &'a Record, totals: &'a BatchSummary },
+    Finished {
+        record: &'a Record,
+        totals: &'a BatchSummary,
+    },
 }
 
 /// Counts at the end (and along the way).
@@ -128,6 +131,10 @@ enum Prepared {
     },
     Over(Record),
 }
+
+/// A prepared document waiting for its group to be translated: item index, document,
+/// checksum, start time.
+type Pending = (usize, Document, String, Instant);
 
 /// Stage 2 → 3.
 enum Translated {
@@ -174,7 +181,11 @@ pub fn run(
     };
     let mut journal = Journal::open(&journal_path)?;
     let cache = if opts.cache {
-        Some(Cache::open(&opts.cache_path(), translator.model_info(), translator.options())?)
+        Some(Cache::open(
+            &opts.cache_path(),
+            translator.model_info(),
+            translator.options(),
+        )?)
     } else {
         None
     };
@@ -183,7 +194,9 @@ pub fn run(
         journal: journal_path.clone(),
         ..BatchSummary::default()
     };
-    on_event(&Event::Started { total: totals.total });
+    on_event(&Event::Started {
+        total: totals.total,
+    });
 
     let mut finish = |record: Record, totals: &mut BatchSummary| -> Result<()> {
         journal.append(&record)?;
@@ -196,7 +209,10 @@ pub fn run(
             Status::Skipped => totals.skipped += 1,
         }
         totals.seconds = started.elapsed().as_secs_f64();
-        on_event(&Event::Finished { record: &record, totals });
+        on_event(&Event::Finished {
+            record: &record,
+            totals,
+        });
         Ok(())
     };
     for bad in unusable {
@@ -274,7 +290,10 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Stage 1: read, checksum, resume check, segment.
@@ -343,7 +362,7 @@ fn translate_stage(
     cache: Option<&Cache>,
     opts: &BatchOptions,
 ) {
-    let mut pending: Vec<(usize, Document, String, Instant)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     let mut pending_sentences = 0;
     loop {
         // Block when nothing is pending; otherwise take what is queued and translate as soon as
@@ -351,10 +370,7 @@ fn translate_stage(
         let msg = if pending.is_empty() {
             rx.recv().ok()
         } else {
-            match rx.try_recv() {
-                Ok(m) => Some(m),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-            }
+            rx.try_recv().ok()
         };
         match msg {
             Some(Prepared::Over(record)) => {
@@ -387,7 +403,7 @@ fn translate_stage(
 /// Translates the sentences of the pending documents in one call (each distinct sentence once,
 /// cached ones not at all) and sends each document on.
 fn flush(
-    pending: &mut Vec<(usize, Document, String, Instant)>,
+    pending: &mut Vec<Pending>,
     tx: &SyncSender<Translated>,
     items: &[Item],
     translator: &Translator,
@@ -397,8 +413,14 @@ fn flush(
     let result = translate_group(&docs, translator, cache);
     match result {
         Ok((per_doc, cached)) => {
-            for ((item, doc, sha, started), (translations, hits)) in docs.into_iter().zip(per_doc.into_iter().zip(cached)) {
-                let alignment = pipeline::translated_alignment(doc, translations, translator.model_info().clone());
+            for ((item, doc, sha, started), (translations, hits)) in
+                docs.into_iter().zip(per_doc.into_iter().zip(cached))
+            {
+                let alignment = pipeline::translated_alignment(
+                    doc,
+                    translations,
+                    translator.model_info().clone(),
+                );
                 let msg = Translated::Ready {
                     item,
                     alignment: Box::new(alignment),
@@ -413,7 +435,12 @@ fn flush(
         }
         Err(e) => {
             for (item, _, sha, started) in docs {
-                let record = failed(items[item].key.clone(), &e, Some(sha), started.elapsed().as_secs_f64());
+                let record = failed(
+                    items[item].key.clone(),
+                    &e,
+                    Some(sha),
+                    started.elapsed().as_secs_f64(),
+                );
                 if tx.send(Translated::Over(record)).is_err() {
                     return;
                 }
@@ -423,9 +450,8 @@ fn flush(
 }
 
 /// Per document: its translations, and how many of its sentences came from the cache.
-#[allow(clippy::type_complexity)]
 fn translate_group(
-    docs: &[(usize, Document, String, Instant)],
+    docs: &[Pending],
     translator: &Translator,
     cache: Option<&Cache>,
 ) -> Result<(Vec<Vec<Translation>>, Vec<usize>)> {
@@ -446,11 +472,14 @@ fn translate_group(
         None => vec![None; distinct.len()],
     };
     let from_cache: Vec<bool> = found.iter().map(Option::is_some).collect();
-    let missing: Vec<usize> = (0..distinct.len()).filter(|&i| found[i].is_none()).collect();
+    let missing: Vec<usize> = (0..distinct.len())
+        .filter(|&i| found[i].is_none())
+        .collect();
     let texts: Vec<&str> = missing.iter().map(|&i| distinct[i]).collect();
     let translated = translator.translate_texts(&texts)?;
     if let Some(cache) = cache {
-        let entries: Vec<(&str, &crate::translate::TranslatedText)> = texts.iter().copied().zip(translated.iter()).collect();
+        let entries: Vec<(&str, &crate::translate::TranslatedText)> =
+            texts.iter().copied().zip(translated.iter()).collect();
         cache.put_many(&entries)?;
     }
     for (i, t) in missing.into_iter().zip(translated) {
@@ -466,7 +495,9 @@ fn translate_group(
             .map(|s| {
                 let i = index[doc.slice(s.span)];
                 n += usize::from(from_cache[i]);
-                let t = found[i].clone().expect("every distinct sentence translated");
+                let t = found[i]
+                    .clone()
+                    .expect("every distinct sentence translated");
                 Translation {
                     sentence: s.id,
                     text: t.text,
@@ -494,11 +525,23 @@ fn write_outputs(
     for &format in &opts.formats {
         let rendered = match render::render_alignment(alignment, format, &meta) {
             Ok(r) => r,
-            Err(e) => return failed(item.key.clone(), &e, Some(sha), started.elapsed().as_secs_f64()),
+            Err(e) => {
+                return failed(
+                    item.key.clone(),
+                    &e,
+                    Some(sha),
+                    started.elapsed().as_secs_f64(),
+                )
+            }
         };
         for (rel, bytes) in output_files(&item.rel, format, rendered) {
             if let Err(e) = write_file(&opts.out_dir, &rel, &bytes) {
-                return failed(item.key.clone(), &e, Some(sha), started.elapsed().as_secs_f64());
+                return failed(
+                    item.key.clone(),
+                    &e,
+                    Some(sha),
+                    started.elapsed().as_secs_f64(),
+                );
             }
             outputs.push(rel.display().to_string());
         }
@@ -560,7 +603,11 @@ mod tests {
     use std::fs;
 
     fn translator() -> Translator {
-        Translator::with_model(Box::new(GlossaryDouble::new(64, 64)), DecodeOptions::default()).unwrap()
+        Translator::with_model(
+            Box::new(GlossaryDouble::new(64, 64)),
+            DecodeOptions::default(),
+        )
+        .unwrap()
     }
 
     /// `n` articles in two folders, with repeated sentences, plus one that is not UTF-8.
@@ -638,7 +685,9 @@ mod tests {
             opts.shard = Some(Shard { index, count: 3 });
             let s = run(&opts, &t, &mut |_| {}).unwrap();
             total += s.total;
-            assert!(opts.journal_path().ends_with(format!("journal.shard-{index}-of-3.jsonl")));
+            assert!(opts
+                .journal_path()
+                .ends_with(format!("journal.shard-{index}-of-3.jsonl")));
         }
         assert_eq!(total, 13);
         for i in 0..12 {
@@ -649,15 +698,36 @@ mod tests {
     #[test]
     fn output_names_mirror_the_input() {
         let cases: &[(&str, Format, Rendered, &[&str])] = &[
-            ("a/b.txt", Format::Json, Rendered::Stream(vec![]), &["a/b.json"]),
-            ("a/b.txt", Format::Text, Rendered::Stream(vec![]), &["a/b.en.txt"]),
-            ("wire/17", Format::Html, Rendered::Stream(vec![]), &["wire/17.html"]),
+            (
+                "a/b.txt",
+                Format::Json,
+                Rendered::Stream(vec![]),
+                &["a/b.json"],
+            ),
+            (
+                "a/b.txt",
+                Format::Text,
+                Rendered::Stream(vec![]),
+                &["a/b.en.txt"],
+            ),
+            (
+                "wire/17",
+                Format::Html,
+                Rendered::Stream(vec![]),
+                &["wire/17.html"],
+            ),
             (
                 "a/b.txt",
                 Format::Moses,
                 Rendered::Files(vec![
-                    render::NamedOutput { suffix: "ar".into(), bytes: vec![] },
-                    render::NamedOutput { suffix: "en".into(), bytes: vec![] },
+                    render::NamedOutput {
+                        suffix: "ar".into(),
+                        bytes: vec![],
+                    },
+                    render::NamedOutput {
+                        suffix: "en".into(),
+                        bytes: vec![],
+                    },
                 ]),
                 &["a/b.ar", "a/b.en"],
             ),

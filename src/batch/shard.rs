@@ -36,7 +36,9 @@ impl FromStr for Shard {
             name: "shard".into(),
             reason: format!("{s:?}: {reason}"),
         };
-        let (k, n) = s.split_once('/').ok_or_else(|| bad("expected K/N, e.g. 0/4"))?;
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| bad("expected K/N, e.g. 0/4"))?;
         let index: u64 = k.trim().parse().map_err(|_| bad("K is not a number"))?;
         let count: u64 = n.trim().parse().map_err(|_| bad("N is not a number"))?;
         if count == 0 {

@@ -61,7 +61,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.inputs.is_empty() && args.manifest.is_none() {
-        anyhow::bail!("no inputs: name files or folders, `-` for JSONL on stdin, or --manifest FILE");
+        anyhow::bail!(
+            "no inputs: name files or folders, `-` for JSONL on stdin, or --manifest FILE"
+        );
     }
     args.model.setup_threads()?;
     let translator = args.model.load_translator(args.quiet)?;
@@ -85,7 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let quiet = args.quiet;
     let mut progress: Option<Progress> = None;
     let summary = batch::run(&opts, &translator, &mut |event| match event {
-        Event::Started { total } => progress = Some(Progress::new(*total as u64, "documents", quiet)),
+        Event::Started { total } => {
+            progress = Some(Progress::new(*total as u64, "documents", quiet))
+        }
         Event::Finished { record, totals } => {
             if let Some(p) = progress.as_mut() {
                 if record.status == Status::Failed {

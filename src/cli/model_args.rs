@@ -73,7 +73,9 @@ impl ModelArgs {
         // Safe: called at start-up, before any other thread exists.
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
         // Already built (a second call in one process) is fine.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
         Ok(())
     }
 }

@@ -50,7 +50,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let doc = pipeline::segment_input(input, args.input_format.into());
     let translator = args.model.load_translator(args.quiet)?;
     let n = doc.sentences.len();
-    let mut progress = (n >= PROGRESS_FROM).then(|| Progress::new(n as u64, "segments", args.quiet));
+    let mut progress =
+        (n >= PROGRESS_FROM).then(|| Progress::new(n as u64, "segments", args.quiet));
     let translations = translator
         .translate_document_with_progress(&doc, &mut |done, total| {
             if let Some(p) = progress.as_mut() {
@@ -61,7 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(p) = progress {
         p.finish();
     }
-    let alignment = pipeline::translated_alignment(doc, translations, translator.model_info().clone());
+    let alignment =
+        pipeline::translated_alignment(doc, translations, translator.model_info().clone());
     let meta = pipeline::render_meta();
     let rendered = render::render_alignment(&alignment, args.format, &meta)?;
     match (&args.output, rendered.as_stream()) {

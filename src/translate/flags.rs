@@ -36,8 +36,13 @@ pub fn missing_numbers(source: &str, translation: &str) -> Vec<String> {
             have.swap_remove(i);
             continue;
         }
-        let word = n.parse::<usize>().ok().and_then(|v| NUMBER_WORDS.get(v)).copied();
-        let found = word.and_then(|w| (0..spelled.len()).find(|&i| !used_words[i] && spelled[i] == w));
+        let word = n
+            .parse::<usize>()
+            .ok()
+            .and_then(|v| NUMBER_WORDS.get(v))
+            .copied();
+        let found =
+            word.and_then(|w| (0..spelled.len()).find(|&i| !used_words[i] && spelled[i] == w));
         match found {
             Some(i) => used_words[i] = true,
             None => missing.push(n),
@@ -47,8 +52,26 @@ pub fn missing_numbers(source: &str, translation: &str) -> Vec<String> {
 }
 
 const NUMBER_WORDS: &[&str] = &[
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
 ];
 
@@ -106,7 +129,10 @@ pub fn numbers(text: &str) -> Vec<String> {
 pub fn repetition(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     for n in 1..=4usize {
@@ -148,7 +174,11 @@ mod tests {
     fn missing_numbers_table() {
         let cases: &[(&str, &str, &[&str])] = &[
             ("قتل ١٥ شخصا عام ٢٠٢٢", "15 people were killed in 2022", &[]),
-            ("قتل ١٥ شخصا عام ٢٠٢٢", "15 people were killed in 2021", &["2022"]),
+            (
+                "قتل ١٥ شخصا عام ٢٠٢٢",
+                "15 people were killed in 2021",
+                &["2022"],
+            ),
             ("قتل ٣ أشخاص", "three people were killed", &[]),
             ("٣ و٣", "3 and three", &[]),
             ("٣ و٣", "3 and 4", &["3"]),
@@ -180,8 +210,12 @@ mod tests {
         assert_eq!(
             flags,
             vec![
-                Flag::NumberMismatch { missing: vec!["2022".into()] },
-                Flag::Repetition { ngram: "year".into() },
+                Flag::NumberMismatch {
+                    missing: vec!["2022".into()]
+                },
+                Flag::Repetition {
+                    ngram: "year".into()
+                },
             ]
         );
         assert!(check("قال", "he said").is_empty());

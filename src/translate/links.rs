@@ -31,7 +31,9 @@ pub fn word_links(
         let Some(best) = argmax(&row[..row.len().min(src_tokens.len())]) else {
             continue;
         };
-        let Some(src) = src_tokens[best] else { continue };
+        let Some(src) = src_tokens[best] else {
+            continue;
+        };
         for s in overlapping(&src_words, src) {
             for t in overlapping(&tgt_words, *tgt) {
                 links.insert((s.start, s.end, t.start, t.end));
@@ -129,11 +131,28 @@ mod tests {
 
     #[test]
     fn piece_spans_follow_the_text() {
-        let pieces = [Some("▁The"), Some("▁minister"), Some("'"), Some("s"), None, Some("▁")];
+        let pieces = [
+            Some("▁The"),
+            Some("▁minister"),
+            Some("'"),
+            Some("s"),
+            None,
+            Some("▁"),
+        ];
         let text = "The minister's";
         let got = piece_spans(&pieces, text);
         let got: Vec<Option<&str>> = got.iter().map(|s| s.map(|s| &text[s.range()])).collect();
-        assert_eq!(got, vec![Some("The"), Some("minister"), Some("'"), Some("s"), None, None]);
+        assert_eq!(
+            got,
+            vec![
+                Some("The"),
+                Some("minister"),
+                Some("'"),
+                Some("s"),
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

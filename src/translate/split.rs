@@ -56,7 +56,11 @@ fn best_cut(piece: &str) -> Option<usize> {
         .or_else(|| nearest(word_cuts(piece)))
         .or_else(|| {
             // One giant word: cut between characters.
-            let cuts: Vec<usize> = piece.char_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
+            let cuts: Vec<usize> = piece
+                .char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
             nearest(cuts)
         })
 }
@@ -119,7 +123,9 @@ fn words(piece: &str) -> impl Iterator<Item = (usize, &str)> {
         if start >= piece.len() {
             return None;
         }
-        let len = piece[start..].find(char::is_whitespace).unwrap_or(piece.len() - start);
+        let len = piece[start..]
+            .find(char::is_whitespace)
+            .unwrap_or(piece.len() - start);
         rest_start = start + len;
         Some((start, &piece[start..start + len]))
     })

@@ -412,10 +412,18 @@ pub(crate) mod tests {
                     let take = n.min(self.max_new);
                     let mut ids: Vec<u32> = src[..take].to_vec();
                     let mut attention: Vec<Vec<f32>> = (0..take)
-                        .map(|t| (0..src.len()).map(|s| if s == t { 1.0 } else { 0.0 }).collect())
+                        .map(|t| {
+                            (0..src.len())
+                                .map(|s| if s == t { 1.0 } else { 0.0 })
+                                .collect()
+                        })
                         .collect();
                     ids.push(0);
-                    attention.push((0..src.len()).map(|s| if s == n { 1.0 } else { 0.0 }).collect());
+                    attention.push(
+                        (0..src.len())
+                            .map(|s| if s == n { 1.0 } else { 0.0 })
+                            .collect(),
+                    );
                     Hypothesis {
                         ids,
                         capped: take < n,
@@ -459,7 +467,8 @@ pub(crate) mod tests {
 
     #[test]
     fn plan_batches_table() {
-        let cases: &[(&[usize], usize, &[&[usize]])] = &[
+        type Case<'a> = (&'a [usize], usize, &'a [&'a [usize]]);
+        let cases: &[Case] = &[
             (&[], 10, &[]),
             (&[3, 1, 2], 100, &[&[1, 2, 0]]),
             // 2 rows of 3 = 6 ≤ 6; a third row of 4 would be 12.
@@ -551,7 +560,10 @@ pub(crate) mod tests {
         let t = translator(100, 100, 100);
         // The double copies unknown words; ٢٠٢٢ stays in Arabic-Indic digits → same number.
         let out = &t.translate_texts(&["عام ٢٠٢٢"]).unwrap()[0];
-        assert!(!out.flags.iter().any(|f| matches!(f, Flag::NumberMismatch { .. })));
+        assert!(!out
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::NumberMismatch { .. })));
         // Capped before the number: it is missing.
         let t = translator(100, 1, 100);
         let out = &t.translate_texts(&["عام ٢٠٢٢"]).unwrap()[0];
@@ -563,9 +575,19 @@ pub(crate) mod tests {
     #[test]
     fn bad_options_rejected() {
         for opts in [
-            DecodeOptions { beam: 0, ..DecodeOptions::default() },
-            DecodeOptions { batch_tokens: 0, ..DecodeOptions::default() },
-            DecodeOptions { max_new_tokens: Some(2), min_new_tokens: 3, ..DecodeOptions::default() },
+            DecodeOptions {
+                beam: 0,
+                ..DecodeOptions::default()
+            },
+            DecodeOptions {
+                batch_tokens: 0,
+                ..DecodeOptions::default()
+            },
+            DecodeOptions {
+                max_new_tokens: Some(2),
+                min_new_tokens: 3,
+                ..DecodeOptions::default()
+            },
         ] {
             let err = Translator::with_model(Box::new(GlossaryDouble::new(10, 10)), opts);
             assert!(matches!(err, Err(Error::Setting { .. })));

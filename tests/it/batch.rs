@@ -32,13 +32,17 @@ fn corpus(dir: &Path, n: usize) -> Vec<PathBuf> {
     (0..n)
         .map(|i| {
             let k = 1 + i % 4;
-            let body: Vec<&str> = (0..k).map(|j| SENTENCES[(i * 7 + j * 3) % SENTENCES.len()]).collect();
+            let body: Vec<&str> = (0..k)
+                .map(|j| SENTENCES[(i * 7 + j * 3) % SENTENCES.len()])
+                .collect();
             let text = if k > 2 {
                 format!("{}\n\n{}\n", body[..2].join(" "), body[2..].join(" "))
             } else {
                 format!("{}\n", body.join(" "))
             };
-            let path = dir.join(format!("part{}", i % 2)).join(format!("doc{i:03}.txt"));
+            let path = dir
+                .join(format!("part{}", i % 2))
+                .join(format!("doc{i:03}.txt"));
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(&path, text).unwrap();
             path
@@ -82,7 +86,9 @@ fn count_status(out: &Path, status: &str) -> HashMap<String, usize> {
         if name.starts_with("journal") && name.ends_with(".jsonl") {
             for r in journal(&p) {
                 if r["status"] == status {
-                    *counts.entry(r["input"].as_str().unwrap().to_string()).or_default() += 1;
+                    *counts
+                        .entry(r["input"].as_str().unwrap().to_string())
+                        .or_default() += 1;
                 }
             }
         }
@@ -101,7 +107,10 @@ fn outputs(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if p.is_dir() {
                 stack.push(p);
             } else if !name.starts_with("journal") && !name.starts_with("cache") {
-                files.insert(p.strip_prefix(out).unwrap().to_path_buf(), fs::read(&p).unwrap());
+                files.insert(
+                    p.strip_prefix(out).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
             }
         }
     }
@@ -114,8 +123,19 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
     let inputs = dir.path().join("corpus");
     corpus(&inputs, 6);
     let out = dir.path().join("out");
-    let run = batch(&[inputs.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--format", "json,text"]);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = batch(&[
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--format",
+        "json,text",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let files = outputs(&out);
     assert_eq!(files.len(), 12);
     assert!(files.contains_key(Path::new("part0/doc000.json")));
@@ -130,11 +150,25 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
     }
 
     // Resume: everything skipped; then change one input: only it is redone.
-    let again = batch(&[inputs.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--format", "json,text", "--resume"]);
+    let again = batch(&[
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--format",
+        "json,text",
+        "--resume",
+    ]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(count_status(&out, "skipped").len(), 6);
     fs::write(inputs.join("part0/doc002.txt"), "نص جديد تماما.\n").unwrap();
-    let third = batch(&[inputs.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--format", "json,text", "--resume"]);
+    let third = batch(&[
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--format",
+        "json,text",
+        "--resume",
+    ]);
     assert_eq!(third.status.code(), Some(0));
     let done = count_status(&out, "done");
     let changed = inputs.join("part0/doc002.txt").display().to_string();
@@ -158,8 +192,19 @@ fn bad_inputs_are_recorded_and_the_batch_goes_on() {
         fs::write(inputs.join(name), bytes).unwrap();
     }
     let out = dir.path().join("out");
-    let run = batch(&[inputs.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--max-bytes", "500"]);
-    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = batch(&[
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--max-bytes",
+        "500",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let records = journal(&out.join("journal.jsonl"));
     assert_eq!(records.len(), 6);
     for (name, _, why) in bad {
@@ -169,7 +214,10 @@ fn bad_inputs_are_recorded_and_the_batch_goes_on() {
             .unwrap();
         assert_eq!(r["status"], "failed", "{name}");
         let error = r["error"].as_str().unwrap();
-        assert!(error.contains(name) && error.contains(why), "{name}: {error}");
+        assert!(
+            error.contains(name) && error.contains(why),
+            "{name}: {error}"
+        );
     }
     assert_eq!(records.iter().filter(|r| r["status"] == "done").count(), 2);
 }
@@ -180,15 +228,30 @@ fn sigkill_then_resume_gives_the_uninterrupted_outputs() {
     let inputs = dir.path().join("corpus");
     let n = 300;
     corpus(&inputs, n);
-    let common = ["--format", "json,tsv", "--group-sentences", "1", "--jobs", "1"];
+    let common = [
+        "--format",
+        "json,tsv",
+        "--group-sentences",
+        "1",
+        "--jobs",
+        "1",
+    ];
 
     let full = dir.path().join("full");
-    let mut args = vec![inputs.to_str().unwrap(), "--out-dir", full.to_str().unwrap()];
+    let mut args = vec![
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        full.to_str().unwrap(),
+    ];
     args.extend(common);
     assert_eq!(batch(&args).status.code(), Some(0));
 
     let killed = dir.path().join("killed");
-    let mut args = vec![inputs.to_str().unwrap(), "--out-dir", killed.to_str().unwrap()];
+    let mut args = vec![
+        inputs.to_str().unwrap(),
+        "--out-dir",
+        killed.to_str().unwrap(),
+    ];
     args.extend(common);
     let mut child = batch_cmd(&args).spawn().unwrap();
     let journal_path = killed.join("journal.jsonl");
@@ -199,11 +262,19 @@ fn sigkill_then_resume_gives_the_uninterrupted_outputs() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let at_kill = journal(&journal_path).len();
-    assert!(at_kill >= 5 && at_kill < n, "killed after {at_kill} of {n} inputs: not in the middle");
+    assert!(
+        at_kill >= 5 && at_kill < n,
+        "killed after {at_kill} of {n} inputs: not in the middle"
+    );
 
     args.push("--resume");
     let resumed = batch(&args);
-    assert_eq!(resumed.status.code(), Some(0), "{}", String::from_utf8_lossy(&resumed.stderr));
+    assert_eq!(
+        resumed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
     let done = count_status(&killed, "done");
     assert_eq!(done.len(), n);
     assert!(done.values().all(|&c| c == 1), "an input was done twice");
@@ -217,13 +288,33 @@ fn shards_union_is_the_full_run() {
     let n = 20;
     corpus(&inputs, n);
     let full = dir.path().join("full");
-    assert_eq!(batch(&[inputs.to_str().unwrap(), "--out-dir", full.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        batch(&[
+            inputs.to_str().unwrap(),
+            "--out-dir",
+            full.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
     let sharded = dir.path().join("sharded");
     let shards = 3;
     for k in 0..shards {
         let shard = format!("{k}/{shards}");
-        let run = batch(&[inputs.to_str().unwrap(), "--out-dir", sharded.to_str().unwrap(), "--shard", &shard]);
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let run = batch(&[
+            inputs.to_str().unwrap(),
+            "--out-dir",
+            sharded.to_str().unwrap(),
+            "--shard",
+            &shard,
+        ]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let records = journal(&sharded.join(format!("journal.shard-{k}-of-{shards}.jsonl")));
         assert!(!records.is_empty(), "shard {shard} got nothing of {n}");
     }
@@ -249,10 +340,20 @@ fn records_from_stdin_and_a_manifest() {
         .unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(records.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(records.as_bytes())
+            .unwrap();
     }
     let run = child.wait_with_output().unwrap();
-    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(out.join("wire/1.json").is_file() && out.join("wire/2.json").is_file());
     let failed = count_status(&out, "failed");
     assert_eq!(failed.len(), 1);
@@ -260,11 +361,24 @@ fn records_from_stdin_and_a_manifest() {
     let corpus_dir = dir.path().join("c");
     let files = corpus(&corpus_dir, 3);
     let manifest = dir.path().join("list.tsv");
-    let lines: Vec<String> = files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+    let lines: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+        .collect();
     fs::write(&manifest, lines.join("\n") + "\n").unwrap();
     let out2 = dir.path().join("out2");
-    let run = batch(&["--manifest", manifest.to_str().unwrap(), "--out-dir", out2.to_str().unwrap()]);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = batch(&[
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--out-dir",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(out2.join("c/part0/doc000.json").is_file());
     assert_eq!(count_status(&out2, "done").len(), 3);
 }

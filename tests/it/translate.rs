@@ -15,13 +15,22 @@ fn translate(args: &[&str], stdin: Option<&str>) -> Output {
         .args(args)
         .arg("--model-dir")
         .arg(tiny_model())
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("tarjuman runs");
     if let Some(text) = stdin {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     child.wait_with_output().unwrap()
 }
@@ -39,7 +48,11 @@ fn text_output_keeps_paragraphs() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(&dir);
     let out = translate(&[path.to_str().unwrap(), "--beam", "1"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
     assert_eq!(paragraphs.len(), 2, "{text:?}");
@@ -50,14 +63,24 @@ fn text_output_keeps_paragraphs() {
 fn json_output_has_sentences_offsets_and_model() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(&dir);
-    let out = translate(&[path.to_str().unwrap(), "--format", "json", "--beam", "2"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = translate(
+        &[path.to_str().unwrap(), "--format", "json", "--beam", "2"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["model"]["id"].is_string() && v["model"]["revision"].is_string());
     let sentences = v["sentences"].as_array().unwrap();
     assert_eq!(sentences.len(), 3);
     for s in sentences {
-        let (start, end) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&ARTICLE[start..end], s["source"].as_str().unwrap());
         assert!(s["translation"].is_string());
         assert!(s["flags"].is_array() && s["alignment"].is_array());
@@ -69,10 +92,23 @@ fn lines_from_stdin_one_segment_each_and_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("out.json");
     let out = translate(
-        &["-", "--input-format", "lines", "--format", "json", "-o", out_path.to_str().unwrap(), "--quiet"],
+        &[
+            "-",
+            "--input-format",
+            "lines",
+            "--format",
+            "json",
+            "-o",
+            out_path.to_str().unwrap(),
+            "--quiet",
+        ],
         Some("سطر أول. جملة ثانية في السطر نفسه.\n\nسطر ثان\n"),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
     assert_eq!(v["sentences"].as_array().unwrap().len(), 2);
@@ -83,8 +119,21 @@ fn same_sentence_same_translation_whatever_the_batch() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(&dir);
     let run = |batch_tokens: &str| {
-        let out = translate(&[path.to_str().unwrap(), "--format", "json", "--batch-tokens", batch_tokens], None);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = translate(
+            &[
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+                "--batch-tokens",
+                batch_tokens,
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["sentences"].clone()
     };
@@ -94,7 +143,11 @@ fn same_sentence_same_translation_whatever_the_batch() {
 #[test]
 fn bad_input_names_the_file_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[(&str, &[u8])] = &[("latin1.txt", b"caf\xe9"), ("empty.txt", b"  \n"), ("bin.txt", b"ab\0cd")];
+    let cases: &[(&str, &[u8])] = &[
+        ("latin1.txt", b"caf\xe9"),
+        ("empty.txt", b"  \n"),
+        ("bin.txt", b"ab\0cd"),
+    ];
     for (name, bytes) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
