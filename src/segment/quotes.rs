@@ -16,7 +16,7 @@ use crate::document::{Lang, Quote, QuoteId, QuoteKind, SentenceId, Span};
 pub(crate) fn kind(text: &str, pair: &Pair) -> QuoteKind {
     let inner = text[pair.inner().range()].trim();
     let words = inner.split_whitespace().count();
-    let ends_like_sentence = inner.ends_with(|c: char| matches!(c, '.' | '!' | '?' | '؟' | '…'));
+    let ends_like_sentence = inner.ends_with(super::sentences::is_terminator);
     let introduced = text[..pair.open.start].trim_end().ends_with(':');
     if words <= 2 && !ends_like_sentence && !introduced {
         QuoteKind::Scare

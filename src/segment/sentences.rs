@@ -22,7 +22,7 @@ use super::pairs::{self, Pair, PairKind};
 use super::{arabic, english};
 use crate::document::{Lang, Span};
 
-fn is_terminator(c: char) -> bool {
+pub(crate) fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | '…' | '۔' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
