@@ -5,3 +5,4 @@ mod common;
 mod engine;
 mod render;
 mod segment;
+mod tokenizer;
