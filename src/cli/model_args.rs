@@ -4,10 +4,14 @@
 //! `--max-new-tokens`, `--min-new-tokens`, `--batch-tokens`). Turns them into a loaded
 //! [`Translator`].
 
+use anyhow::Context;
 use std::path::PathBuf;
+use tarjuman::alignment::ModelInfo;
+use tarjuman::model::registry::{self, ModelEntry};
+use tarjuman::model::LoadOptions;
 use tarjuman::pipeline::InputFormat;
 use tarjuman::render::Format;
-use tarjuman::translate::{DecodeOptions, Translator};
+use tarjuman::translate::{DecodeOptions, LoadedModel, Translator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DeviceArg {
@@ -58,8 +62,42 @@ impl ModelArgs {
 
     /// Loads the model (from `--model-dir`, or `--model` through the registry and hub) and
     /// builds the translator with the decoding options.
-    pub fn load_translator(&self, _quiet: bool) -> anyhow::Result<Translator> {
-        anyhow::bail!("the Marian engine is not merged into this branch yet")
+    pub fn load_translator(&self, quiet: bool) -> anyhow::Result<Translator> {
+        let device = match self.device {
+            DeviceArg::Cpu => "cpu",
+            DeviceArg::Cuda => "cuda",
+        };
+        let load = LoadOptions {
+            device: LoadOptions::device_named(device)?,
+            ..LoadOptions::default()
+        };
+        let (dir, info) = self.resolve(quiet)?;
+        let model = LoadedModel::load(&dir, &load, info)
+            .with_context(|| format!("loading the model in {}", dir.display()))?;
+        Ok(Translator::new(model, self.decode_options())?)
+    }
+
+    /// The model folder and how outputs name the model.
+    fn resolve(&self, quiet: bool) -> anyhow::Result<(PathBuf, ModelInfo)> {
+        if let Some(dir) = &self.model_dir {
+            if !dir.is_dir() {
+                anyhow::bail!("model directory {} does not exist", dir.display());
+            }
+            let info = ModelInfo {
+                id: dir.display().to_string(),
+                revision: "local".into(),
+            };
+            return Ok((dir.clone(), info));
+        }
+        let entry = match &self.model {
+            Some(id) => registry::find(id)?,
+            None => registry::default_model(),
+        };
+        let info = ModelInfo {
+            id: entry.repo.clone(),
+            revision: entry.revision.clone(),
+        };
+        Ok((fetch_model(entry, quiet)?, info))
     }
 
     /// Sizes the CPU pool once, before any model work: candle's matrix products run on rayon
@@ -99,4 +137,40 @@ impl From<InputFormatArg> for InputFormat {
 /// `--format` values, through the renderer's own names.
 pub fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
+}
+
+/// The folder of a registry model: from the Hugging Face cache, downloaded when missing.
+#[cfg(feature = "hub")]
+fn fetch_model(entry: &ModelEntry, quiet: bool) -> anyhow::Result<PathBuf> {
+    use super::progress::Progress;
+    use tarjuman::model::hub::{self, FetchOptions, Progress as Download};
+    let mut bar: Option<(Progress, u64, u64)> = None;
+    let dir = hub::fetch(entry, &FetchOptions::from_env(), &mut |event| match event {
+        Download::Start { file, bytes } => {
+            let p = Progress::new(bytes as u64, "bytes", quiet);
+            p.println(&format!("tarjuman: downloading {} {file}", entry.repo));
+            bar = Some((p, 0, bytes as u64));
+        }
+        Download::Advance { bytes } => {
+            if let Some((p, done, total)) = bar.as_mut() {
+                *done += bytes as u64;
+                p.update(*done, *total, "");
+            }
+        }
+        Download::Finish => {
+            if let Some((p, _, _)) = bar.take() {
+                p.finish();
+            }
+        }
+    })?;
+    Ok(dir)
+}
+
+/// Without the `hub` feature only local folders load.
+#[cfg(not(feature = "hub"))]
+fn fetch_model(entry: &ModelEntry, _quiet: bool) -> anyhow::Result<PathBuf> {
+    anyhow::bail!(
+        "this build has no Hub download (feature `hub`): fetch {} yourself and pass --model-dir",
+        entry.repo
+    )
 }

@@ -8,8 +8,10 @@
 pub mod flags;
 pub mod generate;
 pub mod links;
+pub mod loaded;
 pub mod split;
 pub mod translator;
 
 pub use generate::{generate, generate_capped, GenerateOptions, Generated};
+pub use loaded::LoadedModel;
 pub use translator::{DecodeOptions, Seq2Seq, TranslatedText, Translator};

@@ -153,6 +153,11 @@ struct Unit {
 }
 
 impl Translator {
+    /// A translator over a loaded Marian model.
+    pub fn new(model: super::LoadedModel, opts: DecodeOptions) -> Result<Self> {
+        Self::with_model(Box::new(model), opts)
+    }
+
     /// A translator over any [`Seq2Seq`] model (the Marian engine, or a test double).
     pub fn with_model(model: Box<dyn Seq2Seq>, opts: DecodeOptions) -> Result<Self> {
         opts.validate()?;
