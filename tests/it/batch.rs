@@ -182,11 +182,12 @@ fn bad_inputs_are_recorded_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("corpus");
     corpus(&inputs, 2);
+    let large = "قال الوزير ".repeat(100);
     let bad: &[(&str, &[u8], &str)] = &[
         ("latin1.txt", b"caf\xe9 au lait", "UTF-8"),
         ("empty.txt", b" \n\n", "empty"),
         ("binary.txt", b"\x7fELF\0\0\0", "binary"),
-        ("large.txt", "قال الوزير ".repeat(100).as_bytes(), "limit"),
+        ("large.txt", large.as_bytes(), "limit"),
     ];
     for (name, bytes, _) in bad {
         fs::write(inputs.join(name), bytes).unwrap();

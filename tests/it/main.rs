@@ -6,3 +6,5 @@ mod engine;
 mod render;
 mod segment;
 mod tokenizer;
+mod batch;
+mod translate;
