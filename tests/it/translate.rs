@@ -173,3 +173,50 @@ fn missing_model_dir_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nomodel"));
 }
+
+#[test]
+fn sentence_longer_than_the_model_is_split_not_truncated() {
+    // One sentence of ~200 words (the tiny model takes 128 tokens), with clause commas.
+    let clause = "قال الوزير إن الحكومة ستبدأ المفاوضات مع الشركاء غدا، ";
+    let sentence = format!("{}وانتهى الاجتماع.", clause.repeat(25));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.txt");
+    std::fs::write(&path, &sentence).unwrap();
+    let out = translate(
+        &[
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--beam",
+            "1",
+            "--input-format",
+            "lines",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["sentences"][0];
+    let split = s["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "split");
+    let parts = split.expect("a split flag")["parts"].as_u64().unwrap();
+    assert!(parts >= 2, "{parts}");
+    // Every link stays inside the sentence and its translation.
+    let (src_len, tgt_len) = (
+        s["source"].as_str().unwrap().len(),
+        s["translation"].as_str().unwrap().len(),
+    );
+    for l in s["alignment"].as_array().unwrap() {
+        assert!(
+            l[1].as_u64().unwrap() as usize <= src_len
+                && l[3].as_u64().unwrap() as usize <= tgt_len
+        );
+    }
+}
