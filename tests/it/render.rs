@@ -940,7 +940,10 @@ const PROBE: &str = r#"<script>
   ar.dispatchEvent(new MouseEvent('mouseout', {bubbles: true, relatedTarget: document.body}));
   r.hoverClears = !en.classList.contains('partner');
   var other = document.querySelector('.en mark[data-link="e0"]');
+  // A headless window may not hold the system focus, and then focus() fires no focusin:
+  // send one as keyboard focus would (a second one after a real one changes nothing).
   other.focus();
+  other.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
   var partner = document.querySelector('.ar mark[data-link="e0"]');
   r.focusLights = partner.classList.contains('partner');
   other.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
