@@ -631,6 +631,7 @@ fn large_article_renders_every_row() {
         bin,
         dir.path(),
         &html,
+        1280,
         r#"
   var marks = document.querySelectorAll('.ar mark[data-link]');
   var partners = document.querySelectorAll('.en mark[data-link]');
@@ -979,9 +980,10 @@ const PROBE: &str = r#"
   r.sameColour = getComputedStyle(ar).backgroundColor === getComputedStyle(en).backgroundColor;
 "#;
 
-/// Opens `html` in headless Chromium with `probe` (a script body that fills an object `r`)
-/// run after the page's own script; returns `r` as Chromium left it in the DOM.
-fn probe_page(bin: &str, dir: &Path, html: &str, probe: &str) -> serde_json::Value {
+/// Opens `html` in headless Chromium, in a window `width` pixels wide, with `probe` (a script
+/// body that fills an object `r`) run after the page's own script; returns `r` as Chromium
+/// left it in the DOM.
+fn probe_page(bin: &str, dir: &Path, html: &str, width: u32, probe: &str) -> serde_json::Value {
     let script = format!(
         "<script>\n(function () {{\n  var r = {{}};\n{probe}\n  var pre = document.createElement('pre');\n  \
          pre.id = 'probe';\n  pre.textContent = JSON.stringify(r);\n  document.body.appendChild(pre);\n}})();\n</script>\n</body>"
@@ -989,8 +991,12 @@ fn probe_page(bin: &str, dir: &Path, html: &str, probe: &str) -> serde_json::Val
     let page = write_tmp(dir, "probe.html", &html.replacen("</body>", &script, 1));
     let out = run_chromium(
         bin,
-        &dir.join("profile-dom"),
-        &["--dump-dom".into(), "--virtual-time-budget=3000".into()],
+        &dir.join(format!("profile-dom-{width}")),
+        &[
+            "--dump-dom".into(),
+            "--virtual-time-budget=3000".into(),
+            format!("--window-size={width},900"),
+        ],
         &page,
     );
     let dom = String::from_utf8_lossy(&out.stdout);
@@ -1014,7 +1020,7 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     };
     let dir = tempfile::tempdir().unwrap();
     let html = render(&parallel(), Format::Html);
-    let result = probe_page(bin, dir.path(), &html, PROBE);
+    let result = probe_page(bin, dir.path(), &html, 1280, PROBE);
     assert_eq!(result["arDirection"], "rtl", "{result}");
     assert_eq!(result["enDirection"], "ltr", "{result}");
     assert_eq!(result["hoverLights"], true, "{result}");
@@ -1023,6 +1029,16 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     assert_eq!(result["focusLights"], true, "{result}");
     assert_eq!(result["enterJumps"], true, "{result}");
     assert_eq!(result["sameColour"], true, "{result}");
+
+    // Responsive: three columns on a wide screen, one on a phone.
+    let columns = r#"r.columns = getComputedStyle(document.querySelector('.bead'))
+    .gridTemplateColumns.split(' ').length;"#;
+    let wide = probe_page(bin, dir.path(), &html, 1280, columns);
+    let phone = probe_page(bin, dir.path(), &html, 390, columns);
+    assert_eq!(
+        (wide["columns"].as_u64(), phone["columns"].as_u64()),
+        (Some(3), Some(1))
+    );
 
     let page = write_tmp(dir.path(), "page.html", &html);
     let png = screenshot(bin, dir.path(), &page, "1280,900");
