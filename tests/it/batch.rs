@@ -69,6 +69,16 @@ fn batch(args: &[&str]) -> Output {
     batch_cmd(args).output().unwrap()
 }
 
+/// Asserts the exit code, showing stderr when it is not the one expected.
+fn expect_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn journal(path: &Path) -> Vec<serde_json::Value> {
     fs::read_to_string(path)
         .unwrap_or_default()
@@ -130,12 +140,7 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
         "--format",
         "json,text",
     ]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    expect_code(&run, 0);
     let files = outputs(&out);
     assert_eq!(files.len(), 12);
     assert!(files.contains_key(Path::new("part0/doc000.json")));
@@ -200,12 +205,7 @@ fn bad_inputs_are_recorded_and_the_batch_goes_on() {
         "--max-bytes",
         "500",
     ]);
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    expect_code(&run, 1);
     let records = journal(&out.join("journal.jsonl"));
     assert_eq!(records.len(), 6);
     for (name, _, why) in bad {
@@ -270,12 +270,7 @@ fn sigkill_then_resume_gives_the_uninterrupted_outputs() {
 
     args.push("--resume");
     let resumed = batch(&args);
-    assert_eq!(
-        resumed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&resumed.stderr)
-    );
+    expect_code(&resumed, 0);
     let done = count_status(&killed, "done");
     assert_eq!(done.len(), n);
     assert!(done.values().all(|&c| c == 1), "an input was done twice");
@@ -310,12 +305,7 @@ fn shards_union_is_the_full_run() {
             "--shard",
             &shard,
         ]);
-        assert_eq!(
-            run.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        expect_code(&run, 0);
         let records = journal(&sharded.join(format!("journal.shard-{k}-of-{shards}.jsonl")));
         assert!(!records.is_empty(), "shard {shard} got nothing of {n}");
     }
@@ -349,12 +339,7 @@ fn records_from_stdin_and_a_manifest() {
             .unwrap();
     }
     let run = child.wait_with_output().unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    expect_code(&run, 1);
     assert!(out.join("wire/1.json").is_file() && out.join("wire/2.json").is_file());
     let failed = count_status(&out, "failed");
     assert_eq!(failed.len(), 1);
@@ -374,12 +359,7 @@ fn records_from_stdin_and_a_manifest() {
         "--out-dir",
         out2.to_str().unwrap(),
     ]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    expect_code(&run, 0);
     assert!(out2.join("c/part0/doc000.json").is_file());
     assert_eq!(count_status(&out2, "done").len(), 3);
 }

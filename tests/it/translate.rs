@@ -35,6 +35,15 @@ fn translate(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Asserts success, showing stderr otherwise.
+fn expect_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 const ARTICLE: &str = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل. وأضاف أن الوفد سيصل يوم الاثنين.\n\nوقتل ١٥ شخصا في الحادث عام ٢٠٢٢.\n";
 
 fn write_article(dir: &tempfile::TempDir) -> PathBuf {
@@ -48,11 +57,7 @@ fn text_output_keeps_paragraphs() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(&dir);
     let out = translate(&[path.to_str().unwrap(), "--beam", "1"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
     assert_eq!(paragraphs.len(), 2, "{text:?}");
@@ -67,11 +72,7 @@ fn json_output_has_sentences_offsets_and_model() {
         &[path.to_str().unwrap(), "--format", "json", "--beam", "2"],
         None,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["model"]["id"].is_string() && v["model"]["revision"].is_string());
     let sentences = v["sentences"].as_array().unwrap();
@@ -104,11 +105,7 @@ fn lines_from_stdin_one_segment_each_and_output_file() {
         ],
         Some("سطر أول. جملة ثانية في السطر نفسه.\n\nسطر ثان\n"),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(&out);
     assert!(out.stdout.is_empty());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
     assert_eq!(v["sentences"].as_array().unwrap().len(), 2);
@@ -129,11 +126,7 @@ fn same_sentence_same_translation_whatever_the_batch() {
             ],
             None,
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        expect_success(&out);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["sentences"].clone()
     };
@@ -194,11 +187,7 @@ fn sentence_longer_than_the_model_is_split_not_truncated() {
         ],
         None,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &v["sentences"][0];
     let split = s["flags"]
