@@ -85,8 +85,8 @@ docs, sents, m, distinct = map(int, sys.argv[5:9])
 b = t1 - t0
 o = (t3 - t2) / m
 print(f"batch:      {docs} documents, {sents} sentences in {b:.1f} s: "
-      f"{docs / b:.1f} documents/s, {sents / b:.1f} sentences/s")
-print(f"one by one: {m} documents in {t3 - t2:.1f} s: {1 / o:.2f} documents/s "
-      f"(≈ {sents / docs / o:.1f} sentences/s)")
-print(f"speed-up:   {(docs / b) * o:.1f}x documents/s ({distinct} distinct documents)")
+      f"{docs / b:.3g} documents/s, {sents / b:.3g} sentences/s")
+print(f"one by one: {m} documents in {t3 - t2:.1f} s: {1 / o:.3g} documents/s "
+      f"(≈ {sents / docs / o:.3g} sentences/s)")
+print(f"speed-up:   {(docs / b) * o:.2g}x documents/s ({distinct} distinct documents)")
 PY
