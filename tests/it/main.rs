@@ -4,3 +4,4 @@
 mod common;
 mod render;
 mod tokenizer;
+mod models;
