@@ -362,18 +362,16 @@ impl MarianConfig {
 }
 
 impl GenerationConfig {
-    /// Reads the decoding defaults of a model folder: `generation_config.json` when present,
-    /// else the generation keys of `config.json` (as transformers' `from_model_config`).
-    /// `eos` is the model's end-of-sentence id, used when a file names none.
-    pub fn from_dir(dir: &Path, eos: u32) -> Result<Self> {
-        let gen_path = dir.join("generation_config.json");
-        let (path, raw): (PathBuf, RawGeneration) = if gen_path.exists() {
-            let raw = read_json(&gen_path)?;
-            (gen_path, raw)
-        } else {
-            let path = dir.join("config.json");
-            let raw: RawConfig = read_json(&path)?;
-            (path, raw.generation)
+    /// Reads the decoding defaults of a model: `generation_config` when the folder has one,
+    /// else the generation keys of `config` (as transformers' `from_model_config`). `eos` is
+    /// the model's end-of-sentence id, used when a file names none.
+    pub fn from_files(generation_config: Option<&Path>, config: &Path, eos: u32) -> Result<Self> {
+        let (path, raw): (PathBuf, RawGeneration) = match generation_config {
+            Some(path) => (path.to_path_buf(), read_json(path)?),
+            None => {
+                let raw: RawConfig = read_json(config)?;
+                (config.to_path_buf(), raw.generation)
+            }
         };
         Self::from_raw(&path, &raw, eos)
     }

@@ -3,3 +3,6 @@
 
 mod common;
 mod engine;
+mod render;
+mod tokenizer;
+mod models;
