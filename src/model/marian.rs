@@ -355,7 +355,10 @@ impl Names {
             specs.push(TensorSpec::any_of(&names, &[c.decoder_vocab_size, d]));
         }
         if !c.tie_word_embeddings {
-            specs.push(TensorSpec::new("lm_head.weight", &[c.target_vocab_size(), d]));
+            specs.push(TensorSpec::new(
+                "lm_head.weight",
+                &[c.target_vocab_size(), d],
+            ));
         }
         specs.push(TensorSpec::new("final_logits_bias", &[1, c.target_vocab_size()]).optional());
         for i in 0..c.encoder_layers {
@@ -587,13 +590,17 @@ impl Marian {
                 });
             }
             ids.extend_from_slice(s);
-            ids.extend(std::iter::repeat_n(self.config.pad_token_id, max_len - s.len()));
+            ids.extend(std::iter::repeat_n(
+                self.config.pad_token_id,
+                max_len - s.len(),
+            ));
             mask.extend(std::iter::repeat_n(0f32, s.len()));
             mask.extend(std::iter::repeat_n(f32::NEG_INFINITY, max_len - s.len()));
         }
         let n = batch.len();
         let ids = Tensor::from_vec(ids, (n, max_len), &self.device)?;
-        let mask = Tensor::from_vec(mask, (n, 1, 1, max_len), &self.device)?.to_dtype(self.dtype)?;
+        let mask =
+            Tensor::from_vec(mask, (n, 1, 1, max_len), &self.device)?.to_dtype(self.dtype)?;
         let mut x = self.embed(&self.encoder_embed, &ids, 0)?;
         for layer in &self.encoder {
             let a = &layer.attn;
@@ -634,7 +641,8 @@ impl Marian {
         let capacity = capacity.clamp(1, 64);
         let caches = (0..self.decoder.len())
             .map(|_| {
-                let zeros = || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
+                let zeros =
+                    || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
                 Ok(SelfCache {
                     k: zeros()?,
                     v: zeros()?,
@@ -678,7 +686,8 @@ impl Marian {
         }
         if let Some(p) = pick {
             if p.layer >= self.decoder.len()
-                || p.head.is_some_and(|h| h >= self.config.decoder_attention_heads)
+                || p.head
+                    .is_some_and(|h| h >= self.config.decoder_attention_heads)
             {
                 return Err(Error::Setting {
                     name: "alignment head".into(),
@@ -714,12 +723,11 @@ impl Marian {
             // Cross-attention: the beams of a sentence are the query rows of one matmul
             // against that sentence's keys.
             let c = &layer.cross_attn;
-            let q = c
-                .q
-                .forward(&x)?
-                .reshape((n, beams, c.heads, c.head_dim))?
-                .transpose(1, 2)?
-                .contiguous()?;
+            let q =
+                c.q.forward(&x)?
+                    .reshape((n, beams, c.heads, c.head_dim))?
+                    .transpose(1, 2)?
+                    .contiguous()?;
             let (ck, cv) = &state.cross[i];
             let (ctx, probs) = attend(&q, ck, cv, c.scale, Some(&state.mask))?;
             if pick.is_some_and(|p| p.layer == i) {
@@ -801,7 +809,9 @@ impl DecoderState {
                 ),
             });
         }
-        let identity = |idx: &[usize], n: usize| idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j);
+        let identity = |idx: &[usize], n: usize| {
+            idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j)
+        };
         if !identity(rows, current_rows) {
             let device = self.mask.device().clone();
             let idx: Vec<u32> = rows.iter().map(|&r| r as u32).collect();

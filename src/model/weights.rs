@@ -90,7 +90,10 @@ impl Weights {
             // SAFETY: the file is mapped read-only; as with every mmap, the caller must not
             // truncate or rewrite the model file while the model is loaded.
             let st = unsafe { MmapedSafetensors::new(path) }.map_err(|e| {
-                file_error(path, format!("not a readable safetensors file: {}", root(&e)))
+                file_error(
+                    path,
+                    format!("not a readable safetensors file: {}", root(&e)),
+                )
             })?;
             let shapes = st
                 .tensors()
@@ -99,9 +102,8 @@ impl Weights {
                 .collect();
             (Store::Safetensors(st), shapes)
         } else {
-            let pth = catch(path, || PthTensors::new(path, None)).map_err(|e| {
-                file_error(path, format!("not a readable PyTorch checkpoint: {e}"))
-            })?;
+            let pth = catch(path, || PthTensors::new(path, None))
+                .map_err(|e| file_error(path, format!("not a readable PyTorch checkpoint: {e}")))?;
             let shapes = pth
                 .tensor_infos()
                 .iter()
@@ -311,11 +313,27 @@ mod tests {
             assert!(err.contains(&path.display().to_string()), "{err}");
         }
         let w = Weights::open(&good).unwrap();
-        let err = w.check(&[TensorSpec::new("w", &[8, 4])]).unwrap_err().to_string();
-        assert!(err.contains("good.safetensors") && err.contains("tensor w has shape [4, 8], expected [8, 4]"), "{err}");
-        let err = w.check(&[TensorSpec::new("x", &[1])]).unwrap_err().to_string();
+        let err = w
+            .check(&[TensorSpec::new("w", &[8, 4])])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("good.safetensors")
+                && err.contains("tensor w has shape [4, 8], expected [8, 4]"),
+            "{err}"
+        );
+        let err = w
+            .check(&[TensorSpec::new("x", &[1])])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("tensor x (shape [1]) is missing"), "{err}");
-        let missing = Weights::open(&dir.path().join("nowhere.bin")).err().unwrap().to_string();
-        assert!(missing.contains("cannot read") && missing.contains("nowhere.bin"), "{missing}");
+        let missing = Weights::open(&dir.path().join("nowhere.bin"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            missing.contains("cannot read") && missing.contains("nowhere.bin"),
+            "{missing}"
+        );
     }
 }
