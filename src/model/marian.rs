@@ -14,10 +14,12 @@
 //! and departs from candle-transformers' `marian.rs`, which caches keys in the encoder, has no
 //! padding mask, recomputes cross keys/values every step and drops attention weights.
 //!
-//! Layout choices for speed: linear layers multiply a 2-D `(tokens, in)` matrix by the stored
-//! `(out, in)` weight transposed (a free view for gemm); the attention scale is folded into the
-//! query projection at load; during beam search the beams of one sentence are the query rows of
-//! one cross-attention matmul, so cross keys/values are stored once per sentence, not per beam.
+//! Layout choices for speed: linear layers multiply a 2-D `(tokens, in)` matrix by a weight
+//! stored transposed and contiguous, `(in, out)`, so gemm does not repack it on every call; the
+//! output layer computes `E hᵀ` with the embedding table as the left-hand side, so the table is
+//! neither copied nor repacked; during beam search the beams of one sentence are the query rows
+//! of one cross-attention matmul, so cross keys/values are stored once per sentence, not per
+//! beam.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -79,22 +81,32 @@ impl LoadOptions {
 /// be added beside the dense one without touching the layers that use it.
 #[derive(Debug, Clone)]
 enum Linear {
-    Dense { weight: Tensor, bias: Tensor },
+    /// `weight_t` is Wᵀ, `(in, out)`, stored contiguous: gemm then reads the right-hand side
+    /// in place, where a transposed view of `(out, in)` made it repack the whole weight
+    /// matrix on every call (measured: most of the time of a beam step).
+    Dense { weight_t: Tensor, bias: Tensor },
 }
 
 impl Linear {
+    fn dense(weight: Tensor, bias: Tensor) -> Result<Self> {
+        Ok(Linear::Dense {
+            weight_t: weight.t()?.contiguous()?,
+            bias,
+        })
+    }
+
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         match self {
-            Linear::Dense { weight, bias } => {
+            Linear::Dense { weight_t, bias } => {
                 let dims = x.dims();
                 let (inner, lead) = dims.split_last().expect("linear input has a rank");
                 let rows: usize = lead.iter().product();
                 let y = x
                     .reshape((rows, *inner))?
-                    .matmul(&weight.t()?)?
+                    .matmul(weight_t)?
                     .broadcast_add(bias)?;
                 let mut out = lead.to_vec();
-                out.push(weight.dim(0)?);
+                out.push(weight_t.dim(1)?);
                 Ok(y.reshape(out)?)
             }
         }
@@ -399,10 +411,10 @@ impl Builder<'_> {
     }
 
     fn linear(&mut self, prefix: &str) -> Result<Linear> {
-        Ok(Linear::Dense {
-            weight: self.take(&format!("{prefix}.weight"))?,
-            bias: self.take(&format!("{prefix}.bias"))?,
-        })
+        Linear::dense(
+            self.take(&format!("{prefix}.weight"))?,
+            self.take(&format!("{prefix}.bias"))?,
+        )
     }
 
     fn norm(&mut self, prefix: &str, eps: f64) -> Result<LayerNorm> {
@@ -740,8 +752,13 @@ impl Marian {
         }
         state.len += 1;
         let hidden = x.reshape((rows, self.config.d_model))?;
-        let logits = hidden
-            .matmul(&self.lm_head.t()?)?
+        // logitsᵀ = E hᵀ: the (vocab, d_model) table is the contiguous left-hand side, so the
+        // largest matmul of a step neither copies nor repacks the table (which stays shared
+        // with the embeddings).
+        let logits = self
+            .lm_head
+            .matmul(&hidden.t()?)?
+            .t()?
             .broadcast_add(&self.final_logits_bias)?
             .to_dtype(DType::F32)?;
         let attention = match (pick, picked) {
