@@ -14,10 +14,9 @@
 //! and departs from candle-transformers' `marian.rs`, which caches keys in the encoder, has no
 //! padding mask, recomputes cross keys/values every step and drops attention weights.
 //!
-//! Layout choices for speed: linear layers multiply a 2-D `(tokens, in)` matrix by a weight
-//! stored transposed and contiguous, `(in, out)`, so gemm does not repack it on every call; the
-//! output layer computes `E hᵀ` with the embedding table as the left-hand side, so the table is
-//! neither copied nor repacked; during beam search the beams of one sentence are the query rows
+//! Layout choices for speed: linear layers and the output layer compute `W xᵀ` with the
+//! stored `(out, in)` weight as gemm's contiguous left-hand side, so no weight is copied at
+//! load or repacked per step (the embedding table doubles as the output layer); during beam search the beams of one sentence are the query rows
 //! of one cross-attention matmul, so cross keys/values are stored once per sentence, not per
 //! beam.
 
@@ -81,32 +80,28 @@ impl LoadOptions {
 /// be added beside the dense one without touching the layers that use it.
 #[derive(Debug, Clone)]
 enum Linear {
-    /// `weight_t` is Wᵀ, `(in, out)`, stored contiguous: gemm then reads the right-hand side
-    /// in place, where a transposed view of `(out, in)` made it repack the whole weight
-    /// matrix on every call (measured: most of the time of a beam step).
-    Dense { weight_t: Tensor, bias: Tensor },
+    /// `weight` as stored, `(out, in)`.
+    Dense { weight: Tensor, bias: Tensor },
 }
 
 impl Linear {
-    fn dense(weight: Tensor, bias: Tensor) -> Result<Self> {
-        Ok(Linear::Dense {
-            weight_t: weight.t()?.contiguous()?,
-            bias,
-        })
-    }
-
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         match self {
-            Linear::Dense { weight_t, bias } => {
+            Linear::Dense { weight, bias } => {
                 let dims = x.dims();
                 let (inner, lead) = dims.split_last().expect("linear input has a rank");
                 let rows: usize = lead.iter().product();
-                let y = x
-                    .reshape((rows, *inner))?
-                    .matmul(weight_t)?
+                // y = (W xᵀ)ᵀ: the large weight is gemm's contiguous left-hand side, the few
+                // token rows its right-hand side. With `x Wᵀ` gemm repacked the transposed
+                // weight on every call (62% of a beam step in a profile), and a pre-transposed
+                // copy vectorises over the few rows: this form measured ~10% less CPU time
+                // and needs no copy at load.
+                let y = weight
+                    .matmul(&x.reshape((rows, *inner))?.t()?)?
+                    .t()?
                     .broadcast_add(bias)?;
                 let mut out = lead.to_vec();
-                out.push(weight_t.dim(1)?);
+                out.push(weight.dim(0)?);
                 Ok(y.reshape(out)?)
             }
         }
@@ -411,10 +406,10 @@ impl Builder<'_> {
     }
 
     fn linear(&mut self, prefix: &str) -> Result<Linear> {
-        Linear::dense(
-            self.take(&format!("{prefix}.weight"))?,
-            self.take(&format!("{prefix}.bias"))?,
-        )
+        Ok(Linear::Dense {
+            weight: self.take(&format!("{prefix}.weight"))?,
+            bias: self.take(&format!("{prefix}.bias"))?,
+        })
     }
 
     fn norm(&mut self, prefix: &str, eps: f64) -> Result<LayerNorm> {
