@@ -72,6 +72,13 @@ fn scaled_diff(a: &[f32], b: &[f32]) -> f32 {
     max_abs_diff(a, b) / scale
 }
 
+/// The encoder's output for one sentence, flattened.
+fn encoder_states(model: &Marian, source: &[u32]) -> Vec<f32> {
+    let hidden = model.encode(&[source]).unwrap().hidden;
+    assert_eq!(hidden.dtype(), DType::F32);
+    hidden.flatten_all().unwrap().to_vec1().unwrap()
+}
+
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
     a.iter()
@@ -265,22 +272,8 @@ fn pytorch_bin_weights_load_and_match_safetensors() {
     // The same weights in both formats give the same encoder states bit for bit.
     let st = load("tiny-marian");
     let source = ids(&reference("tiny-marian-bin")["tensors"][0]["input_ids"]);
-    let a: Vec<f32> = st
-        .encode(&[&source[..]])
-        .unwrap()
-        .hidden
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
-    let b: Vec<f32> = bin
-        .encode(&[&source[..]])
-        .unwrap()
-        .hidden
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
+    let a = encoder_states(&st, &source);
+    let b = encoder_states(&bin, &source);
     assert_eq!(a, b);
 }
 
@@ -463,17 +456,9 @@ fn fp16_weights_are_widened_on_load() {
     let half = Marian::load(dir.path(), &LoadOptions::default()).unwrap();
     let full = load("tiny-marian");
     let source = ids(&reference("tiny-marian")["tensors"][0]["input_ids"]);
-    let hidden = half.encode(&[&source[..]]).unwrap().hidden;
-    assert_eq!(hidden.dtype(), DType::F32);
-    let a: Vec<f32> = hidden.flatten_all().unwrap().to_vec1().unwrap();
-    let b: Vec<f32> = full
-        .encode(&[&source[..]])
-        .unwrap()
-        .hidden
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
+    // encoder_states checks that the computation runs in f32.
+    let a = encoder_states(&half, &source);
+    let b = encoder_states(&full, &source);
     // fp16 rounding of the weights moves the states (|x| up to ~3) a little, not a lot.
     let diff = max_abs_diff(&a, &b);
     assert!(diff > 0.0 && diff < 0.2, "fp16 encoder differs by {diff}");
