@@ -26,10 +26,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::List { json }) => json,
         None => false,
     };
-    let rows: Vec<(&ModelEntry, Option<String>)> = registry::all()
-        .iter()
-        .map(|m| (m, cached(m)))
-        .collect();
+    let rows: Vec<(&ModelEntry, Option<String>)> =
+        registry::all().iter().map(|m| (m, cached(m))).collect();
     let mut out = std::io::stdout().lock();
     if json {
         let list: Vec<serde_json::Value> = rows
@@ -103,7 +101,9 @@ fn table(rows: &[(&ModelEntry, Option<String>)]) -> String {
     };
     let mut out = line(head);
     for (row, (m, dir)) in cells.iter().zip(rows) {
-        out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]));
+        out.push_str(&line([
+            &row[0], &row[1], &row[2], &row[3], &row[4], &row[5],
+        ]));
         let place = match dir {
             Some(dir) => format!("cached: {dir}"),
             None if cfg!(feature = "hub") => format!(

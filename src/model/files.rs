@@ -112,7 +112,10 @@ mod tests {
     fn each_missing_file_is_named() {
         let cases = [
             ("config.json", "config.json"),
-            ("model.safetensors", "model.safetensors or pytorch_model.bin"),
+            (
+                "model.safetensors",
+                "model.safetensors or pytorch_model.bin",
+            ),
             ("source.spm", "source.spm"),
             ("target.spm", "target.spm"),
             ("vocab.json", "vocab.json"),
@@ -131,7 +134,13 @@ mod tests {
         let cases: &[(&[&str], WeightsFormat, bool)] = &[
             (&ALL, WeightsFormat::Safetensors, true),
             (
-                &["config.json", "pytorch_model.bin", "source.spm", "target.spm", "vocab.json"],
+                &[
+                    "config.json",
+                    "pytorch_model.bin",
+                    "source.spm",
+                    "target.spm",
+                    "vocab.json",
+                ],
                 WeightsFormat::PytorchBin,
                 false,
             ),
@@ -163,7 +172,9 @@ mod tests {
         let file = dir.path().join("config.json");
         let err = ModelFiles::check(&file).unwrap_err().to_string();
         assert!(err.contains("is not a folder"), "{err}");
-        let err = ModelFiles::check(&dir.path().join("nope")).unwrap_err().to_string();
+        let err = ModelFiles::check(&dir.path().join("nope"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no such model folder"), "{err}");
     }
 

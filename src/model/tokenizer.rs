@@ -488,7 +488,12 @@ impl SpmSide {
                 has_single |= end == char_len;
             }
             if !has_single {
-                offer(&mut best[start + char_len], here + unk_score, start, self.unk_id);
+                offer(
+                    &mut best[start + char_len],
+                    here + unk_score,
+                    start,
+                    self.unk_id,
+                );
             }
             start += char_len;
         }
@@ -603,7 +608,11 @@ impl Normalizer {
     /// The normalized replacement of the longest rule at the start of `input`, and how many
     /// input bytes it consumes (`NormalizePrefix`).
     fn normalize_prefix<'a>(&'a self, input: &'a str) -> (&'a str, usize) {
-        if let Some(p) = self.user_defined.iter().find(|p| input.starts_with(p.as_str())) {
+        if let Some(p) = self
+            .user_defined
+            .iter()
+            .find(|p| input.starts_with(p.as_str()))
+        {
             return (&input[..p.len()], p.len());
         }
         if let Some(hit) = self.charsmap.as_ref().and_then(|m| m.longest(input)) {
@@ -697,7 +706,11 @@ struct CharsMap {
 impl CharsMap {
     fn parse(blob: &[u8]) -> Result<Self, String> {
         let bad = || "its precompiled_charsmap is corrupt".to_string();
-        let size: [u8; 4] = blob.get(..4).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
+        let size: [u8; 4] = blob
+            .get(..4)
+            .ok_or_else(bad)?
+            .try_into()
+            .map_err(|_| bad())?;
         let trie_len = u32::from_le_bytes(size) as usize;
         if trie_len % 4 != 0 || trie_len == 0 || 4 + trie_len > blob.len() {
             return Err(bad());
@@ -821,8 +834,16 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny-marian");
         let tmp = tempfile::tempdir().unwrap();
         let cases = [
-            ("no-eos.json", r#"{"<unk>": 1, "<pad>": 2}"#, "no </s> token"),
-            ("other.json", r#"{"</s>": 0, "<unk>": 1, "<pad>": 2, "x": 3}"#, "does not match"),
+            (
+                "no-eos.json",
+                r#"{"<unk>": 1, "<pad>": 2}"#,
+                "no </s> token",
+            ),
+            (
+                "other.json",
+                r#"{"</s>": 0, "<unk>": 1, "<pad>": 2, "x": 3}"#,
+                "does not match",
+            ),
             ("list.json", "[1, 2]", "not a JSON object"),
             ("neg.json", r#"{"</s>": -1}"#, "bad id"),
         ];
@@ -843,7 +864,9 @@ mod tests {
     #[test]
     fn missing_files_name_the_folder_and_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let err = MarianTokenizer::from_dir(tmp.path()).unwrap_err().to_string();
+        let err = MarianTokenizer::from_dir(tmp.path())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("source.spm"), "{err}");
         assert!(err.contains(&tmp.path().display().to_string()), "{err}");
     }

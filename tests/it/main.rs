@@ -2,6 +2,6 @@
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
 mod common;
+mod models;
 mod render;
 mod tokenizer;
-mod models;

@@ -17,11 +17,19 @@ fn tiny() -> MarianTokenizer {
 }
 
 fn u32s(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect()
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn ranges(v: &Value) -> Vec<std::ops::Range<usize>> {
@@ -47,26 +55,44 @@ fn check_side(rows: &Value, encode: impl Fn(&str) -> tarjuman::model::tokenizer:
         let enc = encode(text);
         let want = u32s(&row["ids"]);
         if enc.ids != want {
-            failures.push(format!("ids of {text:?}:\n  rust {:?}\n  hf   {want:?}", enc.ids));
+            failures.push(format!(
+                "ids of {text:?}:\n  rust {:?}\n  hf   {want:?}",
+                enc.ids
+            ));
             continue;
         }
         if plain(text) {
             let n = enc.len() - 1;
             let pieces = strings(&row["pieces"]);
             if enc.tokens[..n] != pieces[..] {
-                failures.push(format!("pieces of {text:?}: {:?} vs {pieces:?}", &enc.tokens[..n]));
+                failures.push(format!(
+                    "pieces of {text:?}: {:?} vs {pieces:?}",
+                    &enc.tokens[..n]
+                ));
             }
             let offsets = ranges(&row["offsets"]);
             if enc.offsets[..n] != offsets[..] {
-                failures.push(format!("offsets of {text:?}: {:?} vs {offsets:?}", &enc.offsets[..n]));
+                failures.push(format!(
+                    "offsets of {text:?}: {:?} vs {offsets:?}",
+                    &enc.offsets[..n]
+                ));
             }
         }
         let decoded = tok.decode(&enc.ids, true);
         if decoded != row["decoded"].as_str().unwrap() {
-            failures.push(format!("decode of {text:?}: {decoded:?} vs {}", row["decoded"]));
+            failures.push(format!(
+                "decode of {text:?}: {decoded:?} vs {}",
+                row["decoded"]
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows differ:\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows differ:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -92,11 +118,21 @@ fn decoding_generated_ids_matches_hf_decode() {
     for run in ["greedy", "beam4"] {
         for row in reference[run]["single"].as_array().unwrap() {
             let ids = u32s(&row["output_ids"]);
-            assert_eq!(tok.decode(&ids, true), row["decoded"].as_str().unwrap(), "{run} {}", row["text"]);
+            assert_eq!(
+                tok.decode(&ids, true),
+                row["decoded"].as_str().unwrap(),
+                "{run} {}",
+                row["text"]
+            );
             checked += 1;
         }
         let batch = &reference[run]["batch"];
-        for (ids, want) in batch["output_ids"].as_array().unwrap().iter().zip(strings(&batch["decoded"])) {
+        for (ids, want) in batch["output_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(strings(&batch["decoded"]))
+        {
             assert_eq!(tok.decode(&u32s(ids), true), want, "{run} batch");
             checked += 1;
         }
@@ -115,7 +151,10 @@ fn offsets_survive_normalization() {
         let mut last = 0;
         for r in &enc.offsets {
             assert!(r.start <= r.end && r.end <= text.len(), "{text:?}: {r:?}");
-            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{text:?}: {r:?}");
+            assert!(
+                text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                "{text:?}: {r:?}"
+            );
             assert!(r.start >= last, "{text:?}: ranges out of order");
             last = r.start;
         }
