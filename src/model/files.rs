@@ -54,17 +54,7 @@ impl ModelFiles {
                 },
             });
         }
-        let required = |name: &str| -> Result<PathBuf> {
-            let path = dir.join(name);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(Error::ModelFileMissing {
-                    dir: dir.to_path_buf(),
-                    file: name.to_string(),
-                })
-            }
-        };
+        let required = |name: &str| required_file(dir, name);
         let config = required("config.json")?;
         let weights_format = [WeightsFormat::Safetensors, WeightsFormat::PytorchBin]
             .into_iter()
@@ -83,6 +73,19 @@ impl ModelFiles {
             source_spm: required("source.spm")?,
             target_spm: required("target.spm")?,
             vocab: required("vocab.json")?,
+        })
+    }
+}
+
+/// `dir/name` if it is a file, else an error naming the folder and the file.
+pub fn required_file(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(Error::ModelFileMissing {
+            dir: dir.to_path_buf(),
+            file: name.to_string(),
         })
     }
 }

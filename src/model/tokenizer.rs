@@ -17,6 +17,7 @@
 //! and `sentencepiece_processor.cc` (unknown-run merging, byte fallback, `DecodePieces`).
 
 use crate::error::{Error, Result};
+use crate::model::files::required_file;
 use crate::model::spm::{ModelType, PieceType, SpmModel};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -67,17 +68,7 @@ const SPECIAL_TOKENS: [&str; 3] = ["</s>", "<unk>", "<pad>"];
 impl MarianTokenizer {
     /// Loads `source.spm`, `target.spm` and `vocab.json` from a model folder.
     pub fn from_dir(dir: &Path) -> Result<Self> {
-        let file = |name: &str| -> Result<PathBuf> {
-            let path = dir.join(name);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(Error::ModelFileMissing {
-                    dir: dir.to_path_buf(),
-                    file: name.to_string(),
-                })
-            }
-        };
+        let file = |name: &str| required_file(dir, name);
         Self::from_files(
             &file("source.spm")?,
             &file("target.spm")?,
