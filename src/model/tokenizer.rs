@@ -10,7 +10,7 @@
 //! unigram Viterbi, runs of unknown characters merged into one piece), and each piece STRING is
 //! looked up in `vocab.json` (misses → `<unk>`). Marian's ids are not SentencePiece's ids.
 //!
-//! SentencePiece is reimplemented here (`Normalizer`, `SpmSide`) rather than bound through C++:
+//! SentencePiece is reimplemented here (`Normalizer`, `SentencePiece`) rather than bound through C++:
 //! the rules that decide the segmentation are short, and owning them lets offsets survive
 //! normalization. The references are `normalizer.cc` (`Normalize`, `NormalizePrefix`),
 //! `unigram_model.cc` (`Model::Encode`, the "optimized" Viterbi that SentencePiece ≥ 0.1.9x runs)
@@ -51,8 +51,8 @@ impl Encoding {
 /// Source and target SentencePiece models plus the shared Marian vocabulary.
 #[derive(Debug, Clone)]
 pub struct MarianTokenizer {
-    source: SpmSide,
-    target: SpmSide,
+    source: SentencePiece,
+    target: SentencePiece,
     vocab: HashMap<String, u32>,
     /// id → token; `None` for ids vocab.json does not use.
     id_to_token: Vec<Option<String>>,
@@ -78,8 +78,8 @@ impl MarianTokenizer {
 
     /// Loads the tokenizer from explicit file paths.
     pub fn from_files(source_spm: &Path, target_spm: &Path, vocab_json: &Path) -> Result<Self> {
-        let source = SpmSide::new(SpmModel::load(source_spm)?)?;
-        let target = SpmSide::new(SpmModel::load(target_spm)?)?;
+        let source = SentencePiece::new(SpmModel::load(source_spm)?)?;
+        let target = SentencePiece::new(SpmModel::load(target_spm)?)?;
         let text = std::fs::read_to_string(vocab_json).map_err(|source| Error::Io {
             path: vocab_json.to_path_buf(),
             source,
@@ -89,8 +89,8 @@ impl MarianTokenizer {
     }
 
     fn new(
-        source: SpmSide,
-        target: SpmSide,
+        source: SentencePiece,
+        target: SentencePiece,
         vocab: HashMap<String, u32>,
         vocab_path: &Path,
     ) -> Result<Self> {
@@ -150,7 +150,7 @@ impl MarianTokenizer {
         self.encode_with(&self.target, text)
     }
 
-    fn encode_with(&self, side: &SpmSide, text: &str) -> Encoding {
+    fn encode_with(&self, side: &SentencePiece, text: &str) -> Encoding {
         let mut out = Encoding::default();
         for (segment, start) in split_special(text) {
             if SPECIAL_TOKENS.contains(&segment) {
@@ -291,16 +291,21 @@ fn split_special(text: &str) -> Vec<(&str, usize)> {
     out
 }
 
-/// One SentencePiece piece of an encoded text, with its byte range in that text.
-#[derive(Debug, Clone, PartialEq)]
-struct SpmPiece {
-    text: String,
-    span: Range<usize>,
+/// One SentencePiece piece of an encoded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpmPiece {
+    /// The piece as SentencePiece writes it (`▁` for spaces; an unknown run is its text).
+    pub text: String,
+    /// SentencePiece's own id (not Marian's).
+    pub id: usize,
+    /// Byte range in the original text.
+    pub span: Range<usize>,
 }
 
-/// One SentencePiece model ready to encode and decode: normalizer, piece table, scores.
+/// One SentencePiece (unigram) model ready to encode and decode: normalizer, piece table,
+/// scores. `MarianTokenizer` holds two; it is public for tools that want plain SentencePiece.
 #[derive(Debug, Clone)]
-struct SpmSide {
+pub struct SentencePiece {
     path: PathBuf,
     normalizer: Normalizer,
     /// Normal, user-defined and unused pieces (what SentencePiece puts in its trie) → id.
@@ -319,8 +324,13 @@ struct SpmSide {
     max_score: f32,
 }
 
-impl SpmSide {
-    fn new(model: SpmModel) -> Result<Self> {
+impl SentencePiece {
+    /// Loads a `.spm` file.
+    pub fn load(path: &Path) -> Result<Self> {
+        Self::new(SpmModel::load(path)?)
+    }
+
+    pub fn new(model: SpmModel) -> Result<Self> {
         let path = model.path.clone();
         let bad = |reason: String| Error::ModelFile {
             path: path.clone(),
@@ -396,7 +406,7 @@ impl SpmSide {
     }
 
     /// SentencePiece `Encode` to pieces, with byte ranges into `text`.
-    fn encode(&self, text: &str) -> Vec<SpmPiece> {
+    pub fn encode(&self, text: &str) -> Vec<SpmPiece> {
         let (normalized, to_orig) = self.normalizer.normalize(text);
         let mut out: Vec<SpmPiece> = Vec::new();
         let mut prev_unk = false;
@@ -414,10 +424,9 @@ impl SpmSide {
                     } else {
                         span.start..span.start
                     };
-                    out.push(SpmPiece {
-                        text: format!("<0x{b:02X}>"),
-                        span,
-                    });
+                    let text = format!("<0x{b:02X}>");
+                    let id = self.reserved.get(&text).copied().unwrap_or(self.unk_id);
+                    out.push(SpmPiece { text, id, span });
                 }
             } else if is_unk && prev_unk {
                 // A run of unknown characters is one piece (so a decoder can copy it).
@@ -427,6 +436,7 @@ impl SpmSide {
             } else {
                 out.push(SpmPiece {
                     text: piece.to_string(),
+                    id,
                     span,
                 });
             }
@@ -502,7 +512,7 @@ impl SpmSide {
     /// SentencePiece `DecodePieces` (the part HF's output still shows after it replaces `▁`
     /// and strips): control pieces vanish, `<unk>` shows its surface, byte pieces become
     /// UTF-8, pieces the model doesn't know are copied as they are.
-    fn decode_pieces(&self, pieces: &[&str]) -> String {
+    pub fn decode_pieces(&self, pieces: &[&str]) -> String {
         let mut out = String::new();
         let mut bytes: Vec<u8> = Vec::new();
         let mut first = true;

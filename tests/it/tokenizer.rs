@@ -4,7 +4,7 @@
 
 use crate::common::root;
 use serde_json::Value;
-use tarjuman::model::tokenizer::MarianTokenizer;
+use tarjuman::model::tokenizer::{MarianTokenizer, SentencePiece};
 
 fn reference(name: &str) -> Value {
     let path = root().join("tests/data/reference").join(name);
@@ -159,4 +159,37 @@ fn offsets_survive_normalization() {
             last = r.start;
         }
     }
+}
+
+#[test]
+fn byte_fallback_identity_normalizer_and_kept_spaces_match_sentencepiece() {
+    // A second spm (byte_fallback, no charsmap, remove_extra_whitespaces off) recorded with
+    // the sentencepiece library itself: pieces, SentencePiece ids, offsets, decode_pieces.
+    let reference = reference("byte-fallback.json");
+    let spm = SentencePiece::load(&root().join("tests/data/reference/byte-fallback.spm")).unwrap();
+    let mut failures = Vec::new();
+    let rows = reference["sentences"].as_array().unwrap();
+    for row in rows {
+        let text = row["text"].as_str().unwrap();
+        let got = spm.encode(text);
+        let pieces: Vec<String> = got.iter().map(|p| p.text.clone()).collect();
+        let ids: Vec<u32> = got.iter().map(|p| p.id as u32).collect();
+        let offsets: Vec<_> = got.iter().map(|p| p.span.clone()).collect();
+        if pieces != strings(&row["pieces"]) {
+            failures.push(format!("pieces of {text:?}: {pieces:?} vs {}", row["pieces"]));
+        }
+        if ids != u32s(&row["ids"]) {
+            failures.push(format!("ids of {text:?}: {ids:?} vs {}", row["ids"]));
+        }
+        if offsets != ranges(&row["offsets"]) {
+            failures.push(format!("offsets of {text:?}: {offsets:?} vs {}", row["offsets"]));
+        }
+        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let decoded = spm.decode_pieces(&refs);
+        if decoded != row["decoded"].as_str().unwrap() {
+            failures.push(format!("decode of {text:?}: {decoded:?} vs {}", row["decoded"]));
+        }
+    }
+    assert!(rows.len() >= 9);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
