@@ -176,18 +176,27 @@ fn byte_fallback_identity_normalizer_and_kept_spaces_match_sentencepiece() {
         let ids: Vec<u32> = got.iter().map(|p| p.id as u32).collect();
         let offsets: Vec<_> = got.iter().map(|p| p.span.clone()).collect();
         if pieces != strings(&row["pieces"]) {
-            failures.push(format!("pieces of {text:?}: {pieces:?} vs {}", row["pieces"]));
+            failures.push(format!(
+                "pieces of {text:?}: {pieces:?} vs {}",
+                row["pieces"]
+            ));
         }
         if ids != u32s(&row["ids"]) {
             failures.push(format!("ids of {text:?}: {ids:?} vs {}", row["ids"]));
         }
         if offsets != ranges(&row["offsets"]) {
-            failures.push(format!("offsets of {text:?}: {offsets:?} vs {}", row["offsets"]));
+            failures.push(format!(
+                "offsets of {text:?}: {offsets:?} vs {}",
+                row["offsets"]
+            ));
         }
         let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
         let decoded = spm.decode_pieces(&refs);
         if decoded != row["decoded"].as_str().unwrap() {
-            failures.push(format!("decode of {text:?}: {decoded:?} vs {}", row["decoded"]));
+            failures.push(format!(
+                "decode of {text:?}: {decoded:?} vs {}",
+                row["decoded"]
+            ));
         }
     }
     assert!(rows.len() >= 9);
