@@ -105,7 +105,7 @@ fn fetch(entry: &ModelEntry, quiet: bool) -> anyhow::Result<PathBuf> {
             Progress::Advance { bytes } => {
                 done += bytes;
                 if tty {
-                    let pct = if total > 0 { done * 100 / total } else { 100 };
+                    let pct = (done * 100).checked_div(total).unwrap_or(100);
                     eprint!(
                         "\rdownloading {} {file}: {:.1}/{:.1} MB ({pct}%)  ",
                         entry.id,
