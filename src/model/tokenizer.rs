@@ -660,8 +660,7 @@ impl Normalizer {
                 out = out.trim_start_matches(' ');
             }
             if !out.is_empty() {
-                for (i, c) in out.char_indices() {
-                    let _ = i;
+                for c in out.chars() {
                     if c == ' ' && self.escape_whitespaces {
                         normalized.push_str(SPACE_SYMBOL);
                         to_orig.extend(std::iter::repeat_n(consumed, SPACE_SYMBOL.len()));
