@@ -53,10 +53,11 @@ pub(crate) fn build(
         let here = &quote_pairs[first..next];
         let outer: Vec<Span> = here.iter().map(|p| p.outer()).collect();
         let top = pairs::outermost(&outer);
+        let tokens = speaker::tokenize(text, sentence, &top);
         let mut last_speaker: Option<Span> = None;
         for &pair in here {
-            let speaker = match top.iter().position(|&t| t == pair.outer()) {
-                Some(q) => match speaker::find(text, sentence, &top, q, lang) {
+            let speaker = match top.binary_search_by_key(&pair.open.start, |t| t.start) {
+                Ok(q) if top[q] == pair.outer() => match speaker::find(text, &tokens, q, lang) {
                     Found::Speaker(span) => {
                         last_speaker = Some(span);
                         Some(span)
@@ -64,7 +65,7 @@ pub(crate) fn build(
                     Found::CueOnly => last_speaker,
                     Found::Nothing => None,
                 },
-                None => None,
+                _ => None,
             };
             let inner = super::paragraphs::trim(text, pair.inner());
             out.push(Quote {

@@ -43,25 +43,28 @@ fn is_word_char(c: char) -> bool {
         )
 }
 
-/// The sentence as words, phrase stops and quotes (each quote one token); returns the tokens
-/// and the index of the token of quote `target`.
-fn tokens(text: &str, sentence: Span, quotes: &[Span], target: usize) -> (Vec<Tok>, usize) {
+/// A sentence as words, phrase stops and quotes (each quote one token), made once per
+/// sentence and shared by all its quotes.
+pub(crate) struct Tokens {
+    toks: Vec<Tok>,
+    /// The token index of each quote.
+    quote_at: Vec<usize>,
+}
+
+/// Tokenizes `sentence`, whose top-level quotes (outer spans, in order) are `quotes`.
+pub(crate) fn tokenize(text: &str, sentence: Span, quotes: &[Span]) -> Tokens {
     let mut toks = Vec::new();
-    let mut target_tok = 0;
-    let mut q = 0;
+    let mut quote_at = Vec::with_capacity(quotes.len());
     let mut i = sentence.start;
     while i < sentence.end {
-        if let Some(quote) = quotes.get(q).filter(|s| s.start <= i) {
-            if q == target {
-                target_tok = toks.len();
-            }
+        if let Some(quote) = quotes.get(quote_at.len()).filter(|s| s.start <= i) {
+            quote_at.push(toks.len());
             toks.push(Tok::Quote);
             i = quote.end.max(i + 1);
-            q += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("inside the sentence");
-        let limit = quotes.get(q).map_or(sentence.end, |s| s.start);
+        let limit = quotes.get(quote_at.len()).map_or(sentence.end, |s| s.start);
         if c.is_alphanumeric() {
             // A period inside or after a word belongs to it (U.S., Dr., أ.د.).
             let len = text[i..limit]
@@ -77,18 +80,15 @@ fn tokens(text: &str, sentence: Span, quotes: &[Span], target: usize) -> (Vec<To
         }
         i += c.len_utf8();
     }
-    (toks, target_tok)
+    Tokens { toks, quote_at }
 }
 
-/// Finds who said quote number `target` of the sentence's `quotes` (outer spans, in order).
-pub(crate) fn find(
-    text: &str,
-    sentence: Span,
-    quotes: &[Span],
-    target: usize,
-    lang: Lang,
-) -> Found {
-    let (toks, at) = tokens(text, sentence, quotes, target);
+/// Finds who said quote number `target` of the tokenized sentence.
+pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Found {
+    let toks = &tokens.toks;
+    let Some(&at) = tokens.quote_at.get(target) else {
+        return Found::Nothing;
+    };
     let word = |t: &Tok| match t {
         Tok::Word(s) => Some(&text[s.range()]),
         _ => None,
@@ -100,33 +100,33 @@ pub(crate) fn find(
         })
     };
     // Before the quote: back to the previous quote or the sentence start.
-    let before_start = toks[..at]
-        .iter()
-        .rposition(|t| *t == Tok::Quote)
-        .map_or(0, |i| i + 1);
+    let before_start = target
+        .checked_sub(1)
+        .map_or(0, |prev| tokens.quote_at[prev] + 1);
     let mut found = Found::Nothing;
     if let Some(c) = (before_start..at).rev().find(|&i| is_cue(&toks[i])) {
         found = match lang {
-            Lang::Ar => arabic_at_cue(text, &toks, c, before_start, true),
-            Lang::En => english_at_cue(text, &toks, c, before_start, true),
+            Lang::Ar => arabic_at_cue(text, toks, c, before_start, true),
+            Lang::En => english_at_cue(text, toks, c, before_start, true),
         };
     }
     if let Found::Speaker(_) = found {
         return found;
     }
     // After the quote: a reporting word among its first words.
-    let after_end = toks[at + 1..]
-        .iter()
-        .position(|t| *t == Tok::Quote)
-        .map_or(toks.len(), |i| at + 1 + i);
+    let after_end = tokens
+        .quote_at
+        .get(target + 1)
+        .copied()
+        .unwrap_or(toks.len());
     let first_words: Vec<usize> = (at + 1..after_end)
         .filter(|&i| word(&toks[i]).is_some())
         .take(4)
         .collect();
     if let Some(&c) = first_words.iter().find(|&&i| is_cue(&toks[i])) {
         let after = match lang {
-            Lang::Ar => arabic_at_cue(text, &toks, c, at + 1, false),
-            Lang::En => english_at_cue(text, &toks, c, at + 1, false),
+            Lang::Ar => arabic_at_cue(text, toks, c, at + 1, false),
+            Lang::En => english_at_cue(text, toks, c, at + 1, false),
         };
         if after != Found::Nothing {
             found = after;
@@ -148,7 +148,7 @@ fn phrase_after(
     stop_word: impl Fn(&str) -> bool,
 ) -> Option<Span> {
     let mut words = Vec::new();
-    for t in &toks[from.min(toks.len())..] {
+    for t in toks[from.min(toks.len())..].iter().take(MAX_WORDS + 1) {
         match t {
             Tok::Word(s) if !stop_word(&text[s.range()]) => words.push(*s),
             _ => break,
@@ -166,7 +166,7 @@ fn phrase_before(
     stop_word: impl Fn(&str) -> bool,
 ) -> Option<Span> {
     let mut words = Vec::new();
-    for t in toks[floor..to].iter().rev() {
+    for t in toks[floor..to].iter().rev().take(MAX_WORDS + 1) {
         match t {
             Tok::Word(s) if !stop_word(&text[s.range()]) => words.push(*s),
             _ => break,
@@ -283,10 +283,12 @@ mod tests {
             .collect();
         let quotes = pairs::outermost(&quotes);
         (0..quotes.len())
-            .map(|q| match find(text, all, &quotes, q, lang) {
-                Found::Speaker(s) => Some(&text[s.range()]),
-                _ => None,
-            })
+            .map(
+                |q| match find(text, &tokenize(text, all, &quotes), q, lang) {
+                    Found::Speaker(s) => Some(&text[s.range()]),
+                    _ => None,
+                },
+            )
             .collect()
     }
 
