@@ -2,4 +2,5 @@
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
 mod common;
+mod render;
 mod segment;
