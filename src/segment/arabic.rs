@@ -113,6 +113,8 @@ const SPEAKER_STOPS: &[&str] = &[
     "وذلك",
     "بأن",
     "بأنه",
+    "ما",
+    "لما",
 ];
 
 /// Particles that may stand between the subject and the verb (قد قالت، لقد قال): not a speaker.

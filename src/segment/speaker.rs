@@ -121,17 +121,21 @@ pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Fo
         .unwrap_or(toks.len());
     let first_words: Vec<usize> = (at + 1..after_end)
         .filter(|&i| word(&toks[i]).is_some())
-        .take(4)
+        .take(5)
         .collect();
-    if let Some(&c) = first_words.iter().find(|&&i| is_cue(&toks[i])) {
+    // The first cue that names someone («…»، بحسب ما قال الوزير: بحسب names no one, قال does).
+    for &c in first_words.iter().filter(|&&i| is_cue(&toks[i])) {
         let after = match lang {
             Lang::Ar => arabic_at_cue(text, toks, c, at + 1, false),
             Lang::En => english_at_cue(text, toks, c, at + 1, false),
         };
-        if after != Found::Nothing {
-            found = after;
+        match after {
+            Found::Speaker(_) => return after,
+            Found::CueOnly => found = Found::CueOnly,
+            Found::Nothing => {}
         }
-    } else if lang == Lang::Ar {
+    }
+    if lang == Lang::Ar {
         let words: Vec<&str> = first_words.iter().filter_map(|&i| word(&toks[i])).collect();
         if arabic::is_as_he_put_it(&words) {
             found = Found::CueOnly;
@@ -317,6 +321,7 @@ mod tests {
                 &[Some("مصادر دبلوماسية")],
             ),
             ("«الوضع خطير»، على حد قوله.", &[None]),
+            ("«الوضع خطير»، بحسب ما قال الوزير.", &[Some("الوزير")]),
             ("رفضا الطلب الذي وصفاه بأنه «حساس».", &[None]),
             ("وقال الوزير إن «الوضع خطير».", &[Some("الوزير")]),
             ("قال السفير: «نعم» وأضاف: «لا».", &[Some("السفير"), None]),
