@@ -4,4 +4,5 @@
 mod common;
 mod models;
 mod render;
+mod segment;
 mod tokenizer;
