@@ -829,6 +829,57 @@ mod tests {
         assert_eq!(enc.ids[emoji], tok.unk_id());
     }
 
+    proptest::proptest! {
+        /// Any text: no panic, `</s>` last, every range on character boundaries, in order.
+        #[test]
+        fn any_text_encodes_with_valid_offsets(text in "\\PC{0,40}|[ \u{600}-\u{6ff}a-z0-9<>/s\t]{0,40}") {
+            let tok = tiny_cached();
+            let enc = tok.encode(&text);
+            proptest::prop_assert_eq!(*enc.ids.last().unwrap(), tok.eos_id());
+            let mut last = 0;
+            for r in &enc.offsets {
+                proptest::prop_assert!(r.start <= r.end && r.end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                proptest::prop_assert!(r.start >= last);
+                last = r.start;
+            }
+            let _ = tok.decode(&enc.ids, true);
+        }
+
+        /// A model file with flipped bytes either loads or errors; encoding never panics.
+        #[test]
+        fn corrupted_spm_never_panics(flips in proptest::collection::vec((0usize..1_000_000, 0u8..=255), 1..8), text in "\\PC{0,20}") {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference/byte-fallback.spm");
+            let mut bytes = std::fs::read(&path).unwrap();
+            for (at, b) in flips {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+            if let Ok(model) = SpmModel::from_bytes(&bytes, &path) {
+                if let Ok(spm) = SentencePiece::new(model) {
+                    let pieces = spm.encode(&text);
+                    let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
+                    let _ = spm.decode_pieces(&texts);
+                }
+            }
+        }
+
+        /// Random bytes as a precompiled charsmap: lookups never index out of bounds.
+        #[test]
+        fn corrupt_charsmap_lookups_never_panic(blob in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), text in "\\PC{0,20}") {
+            if let Ok(map) = CharsMap::parse(&blob) {
+                for (i, _) in text.char_indices() {
+                    let _ = map.longest(&text[i..]);
+                }
+            }
+        }
+    }
+
+    fn tiny_cached() -> &'static MarianTokenizer {
+        static TOK: std::sync::OnceLock<MarianTokenizer> = std::sync::OnceLock::new();
+        TOK.get_or_init(tiny)
+    }
+
     #[test]
     fn bad_vocab_files_are_named() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny-marian");
