@@ -202,3 +202,38 @@ fn byte_fallback_identity_normalizer_and_kept_spaces_match_sentencepiece() {
     assert!(rows.len() >= 9);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Parity on any text against a recording by `scripts/tokenizer_parity.py` (e.g. a real
+/// OPUS-MT model and real articles): `TARJUMAN_PARITY=OUT.json cargo test --test it
+/// tokenizer_parity -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a recording made by scripts/tokenizer_parity.py (TARJUMAN_PARITY)"]
+fn tokenizer_parity_on_a_recorded_file() {
+    let path = std::env::var("TARJUMAN_PARITY").expect("set TARJUMAN_PARITY=OUT.json");
+    let recording: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let dir = std::path::PathBuf::from(recording["model_dir"].as_str().unwrap());
+    let tok = MarianTokenizer::from_dir(&dir).unwrap();
+    let rows = recording["rows"].as_array().unwrap();
+    let (mut ids_ok, mut decode_ok) = (0, 0);
+    let mut failures = Vec::new();
+    for row in rows {
+        let text = row["text"].as_str().unwrap();
+        let enc = tok.encode(text);
+        if enc.ids == u32s(&row["ids"]) {
+            ids_ok += 1;
+        } else if failures.len() < 10 {
+            failures.push(format!(
+                "{text:?}\n  rust {:?}\n  hf   {}",
+                enc.ids, row["ids"]
+            ));
+        }
+        decode_ok += usize::from(tok.decode(&enc.ids, true) == row["decoded"].as_str().unwrap());
+    }
+    eprintln!(
+        "{}: ids identical {ids_ok}/{n}, decode identical {decode_ok}/{n}",
+        dir.display(),
+        n = rows.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(decode_ok, rows.len());
+}
