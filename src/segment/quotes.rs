@@ -12,13 +12,16 @@ use super::pairs::{self, Pair, PairKind};
 use super::speaker::{self, Found};
 use crate::document::{Lang, Quote, QuoteId, QuoteKind, SentenceId, Span};
 
-/// Whether the quote `pair` is a statement or a scare quote.
-pub(crate) fn kind(text: &str, pair: &Pair) -> QuoteKind {
+/// Whether the quote `pair` is a statement or a scare quote; `cue_adjacent`: a reporting word
+/// stands right next to it.
+pub(crate) fn kind(text: &str, pair: &Pair, cue_adjacent: bool) -> QuoteKind {
     let inner = text[pair.inner().range()].trim();
     let words = inner.split_whitespace().count();
-    let ends_like_sentence = inner.ends_with(super::sentences::is_terminator);
+    // Not the final period: English puts it inside the marks even after a single word
+    // (`called it "wasteful."`).
+    let ends_like_sentence = inner.ends_with(['!', '?', '؟']);
     let introduced = text[..pair.open.start].trim_end().ends_with(':');
-    if words <= 2 && !ends_like_sentence && !introduced {
+    if words <= 2 && !ends_like_sentence && !introduced && !cue_adjacent {
         QuoteKind::Scare
     } else {
         QuoteKind::Statement
@@ -56,8 +59,14 @@ pub(crate) fn build(
         let tokens = speaker::tokenize(text, sentence, &top);
         let mut last_speaker: Option<Span> = None;
         for &pair in here {
-            let speaker = match top.binary_search_by_key(&pair.open.start, |t| t.start) {
-                Ok(q) if top[q] == pair.outer() => match speaker::find(text, &tokens, q, lang) {
+            let top_index = top
+                .binary_search_by_key(&pair.open.start, |t| t.start)
+                .ok()
+                .filter(|&q| top[q] == pair.outer());
+            let cue_adjacent =
+                top_index.is_some_and(|q| speaker::cue_adjacent(text, &tokens, q, lang));
+            let speaker = match top_index {
+                Some(q) => match speaker::find(text, &tokens, q, lang) {
                     Found::Speaker(span) => {
                         last_speaker = Some(span);
                         Some(span)
@@ -74,7 +83,7 @@ pub(crate) fn build(
                 span: pair.outer(),
                 inner,
                 speaker,
-                kind: kind(text, pair),
+                kind: kind(text, pair, cue_adjacent),
             });
         }
     }
@@ -88,15 +97,32 @@ mod tests {
     #[test]
     fn kinds() {
         let cases = [
-            ("وصفاه بأنه «حساس» ثم", QuoteKind::Scare),
-            ("called it “very sensitive” then", QuoteKind::Scare),
-            ("قال: «نعم»", QuoteKind::Statement),
-            ("He said “No.”", QuoteKind::Statement),
-            ("قال «رفضنا تقديم الدعم لهذا الطلب»", QuoteKind::Statement),
+            ("وصفاه بأنه «حساس» ثم", Lang::Ar, QuoteKind::Scare),
+            (
+                "called it “very sensitive” then",
+                Lang::En,
+                QuoteKind::Scare,
+            ),
+            ("called it \"wasteful.\"", Lang::En, QuoteKind::Scare),
+            ("قال: «نعم»", Lang::Ar, QuoteKind::Statement),
+            ("قال «نعم»", Lang::Ar, QuoteKind::Statement),
+            ("He said “No.”", Lang::En, QuoteKind::Statement),
+            (
+                "“It happens,” she told CNN.",
+                Lang::En,
+                QuoteKind::Statement,
+            ),
+            ("He asked “Why?” twice", Lang::En, QuoteKind::Statement),
+            (
+                "قال «رفضنا تقديم الدعم لهذا الطلب»",
+                Lang::Ar,
+                QuoteKind::Statement,
+            ),
         ];
-        for (text, want) in cases {
-            let pairs = pairs::find(text, Span::new(0, text.len()));
-            assert_eq!(kind(text, &pairs[0]), want, "{text}");
+        for (text, lang, want) in cases {
+            let all = Span::new(0, text.len());
+            let quotes = build(text, &pairs::find(text, all), &[all], 0, 0, lang);
+            assert_eq!(quotes[0].kind, want, "{text}");
         }
     }
 

@@ -83,6 +83,32 @@ pub(crate) fn tokenize(text: &str, sentence: Span, quotes: &[Span]) -> Tokens {
     Tokens { toks, quote_at }
 }
 
+fn is_cue_tok(text: &str, t: &Tok, lang: Lang) -> bool {
+    match t {
+        Tok::Word(s) => match lang {
+            Lang::Ar => arabic::is_cue(&text[s.range()]),
+            Lang::En => english::is_cue(&text[s.range()]),
+        },
+        _ => false,
+    }
+}
+
+/// Whether a reporting word is one of the two words next to quote `target`, on either side
+/// (`He said “No.”`, `“No,” she said`): the quote is then a statement, however short.
+pub(crate) fn cue_adjacent(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> bool {
+    let Some(&at) = tokens.quote_at.get(target) else {
+        return false;
+    };
+    let toks = &tokens.toks;
+    let near = |it: &mut dyn Iterator<Item = &Tok>| {
+        it.take_while(|t| **t != Tok::Quote)
+            .filter(|t| matches!(t, Tok::Word(_)))
+            .take(2)
+            .any(|t| is_cue_tok(text, t, lang))
+    };
+    near(&mut toks[..at].iter().rev()) || near(&mut toks[at + 1..].iter())
+}
+
 /// Finds who said quote number `target` of the tokenized sentence.
 pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Found {
     let toks = &tokens.toks;
@@ -93,12 +119,7 @@ pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Fo
         Tok::Word(s) => Some(&text[s.range()]),
         _ => None,
     };
-    let is_cue = |t: &Tok| {
-        word(t).is_some_and(|w| match lang {
-            Lang::Ar => arabic::is_cue(w),
-            Lang::En => english::is_cue(w),
-        })
-    };
+    let is_cue = |t: &Tok| is_cue_tok(text, t, lang);
     // Before the quote: back to the previous quote or the sentence start.
     let before_start = target
         .checked_sub(1)
@@ -121,7 +142,7 @@ pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Fo
         .unwrap_or(toks.len());
     let first_words: Vec<usize> = (at + 1..after_end)
         .filter(|&i| word(&toks[i]).is_some())
-        .take(5)
+        .take(MAX_WORDS + 2)
         .collect();
     // The first cue that names someone («…»، بحسب ما قال الوزير: بحسب names no one, قال does).
     for &c in first_words.iter().filter(|&&i| is_cue(&toks[i])) {
@@ -352,6 +373,10 @@ mod tests {
             ("He called it “sensitive” in a memo.", &[None]),
             ("“It is over,” said Truss in London.", &[Some("Truss")]),
             ("And Dr. Jones said, “No.”", &[Some("Dr. Jones")]),
+            (
+                "\"This is a historic day,\" Senate Majority Leader Chuck Schumer said in a statement.",
+                &[Some("Senate Majority Leader Chuck Schumer")],
+            ),
         ];
         for &(text, want) in cases {
             assert_eq!(speakers(text, Lang::En), want, "{text}");
