@@ -75,6 +75,12 @@ fn build(
         collapsed,
         text: String::new(),
     };
+    let mut at = quotes::Cursor {
+        sentence: 0,
+        quote: 0,
+        paragraph: 0,
+        last_speaker: None,
+    };
     for (span, blocks) in paras {
         let id = ParagraphId::from_index(doc.paragraphs.len());
         let first = doc.sentences.len();
@@ -86,7 +92,8 @@ fn build(
                 sentences::split(&text, block, &pairs, lang)
             };
             let block_first = doc.sentences.len();
-            let quotes = quotes::build(&text, &pairs, &spans, block_first, doc.quotes.len(), lang);
+            at.paragraph = id.index();
+            let quotes = quotes::build(&text, &pairs, &spans, &mut at, lang);
             doc.sentences
                 .extend(spans.iter().enumerate().map(|(i, &span)| Sentence {
                     id: SentenceId::from_index(block_first + i),
