@@ -1,18 +1,18 @@
 //! Segmentation: an [`Input`] cut into paragraphs, sentences and quotes, every piece a byte
 //! span into the original text, gathered in a [`Document`].
 //!
-//! Steps, one module each: [`paragraphs`] (blank lines, repeated lines and paragraphs
-//! collapsed), `pairs` (matching quotation marks and brackets), [`sentences`] (boundary rules
+//! Steps, one module each: `paragraphs` (blank lines, repeated lines and paragraphs
+//! collapsed), `pairs` (matching quotation marks and brackets), `sentences` (boundary rules
 //! for Arabic and English), `quotes` and `speaker` (quoted statements and who said them).
 //! The language comes from the caller or from the script ([`detect_lang`]). Nothing here can
 //! fail: any valid input gives a document, at worst with one sentence per paragraph.
 
 mod arabic;
 mod english;
-pub(crate) mod pairs;
-pub mod paragraphs;
+mod pairs;
+mod paragraphs;
 mod quotes;
-pub mod sentences;
+mod sentences;
 mod speaker;
 
 use crate::document::{Document, Lang, Paragraph, ParagraphId, Sentence, SentenceId, Span};
