@@ -112,9 +112,10 @@ pub(crate) fn find(text: &str, block: Span) -> Vec<Pair> {
                     kind,
                 });
             } else if let Some((accepts, kind)) = closers(c) {
+                // After a tatweel an Arabic prefix is joined to a quoted name: لـ"الشرق".
                 let opens = if ambiguous(c) {
                     next.is_some_and(|n| !n.is_whitespace())
-                        && !prev.is_some_and(char::is_alphanumeric)
+                        && !prev.is_some_and(|p| p.is_alphanumeric() && p != '\u{0640}')
                 } else {
                     true
                 };
@@ -176,6 +177,7 @@ mod tests {
             ("[x] (y)", &["x", "y"]),
             ("it’s John’s", &[]),
             ("«كلمة»وقال", &["كلمة"]),
+            ("قال لـ\"الشرق الأوسط\": نعم", &["الشرق الأوسط"]),
         ];
         for &(text, want) in cases {
             assert_eq!(inners(text), want, "{text}");
