@@ -503,6 +503,57 @@ def record_model(model, tok, gen_sentences, tensor_sentences, full=True):
     return out
 
 
+BYTE_FALLBACK_SENTENCES = [
+    "The minister said: «no comment».",
+    "naïve café, 北京 and 😀 emoji",
+    "  two  spaces   kept  ",
+    "Ünïcödé ß ﬁ ligature",
+    "tab\there and new\nline",
+    "",
+    "😀😀😀",
+    "x",
+    "Arabic: قال الرئيس",
+]
+
+
+def record_byte_fallback(en_txt, workdir):
+    """A second, small spm exercising what the Marian models don't: byte fallback, identity
+    normalization (no charsmap) and remove_extra_whitespaces off. Pieces, SentencePiece ids,
+    offsets and decode_pieces are recorded for the Rust SentencePiece reimplementation."""
+    model = io.BytesIO()
+    with open(en_txt, encoding="utf-8") as lines:
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=(line.rstrip("\n") for line in lines),
+            model_writer=model,
+            vocab_size=400,
+            model_type="unigram",
+            normalization_rule_name="identity",
+            remove_extra_whitespaces=False,
+            byte_fallback=True,
+            character_coverage=0.995,
+            hard_vocab_limit=False,
+            num_threads=1,
+            minloglevel=2,
+        )
+    out = REF / "byte-fallback.spm"
+    out.write_bytes(model.getvalue())
+    sp = spm.SentencePieceProcessor(model_file=str(out))
+    rows = []
+    for s in BYTE_FALLBACK_SENTENCES:
+        proto = sp.encode(s, return_type="proto")
+        pieces = [p.piece for p in proto.pieces]
+        rows.append(
+            {
+                "text": s,
+                "pieces": pieces,
+                "ids": [p.id for p in proto.pieces],
+                "offsets": [[p.begin, p.end] for p in proto.pieces],
+                "decoded": sp.decode_pieces(pieces),
+            }
+        )
+    write_json(REF / "byte-fallback.json", {"generator": "scripts/make_tiny_model.py", "spm": "byte-fallback.spm", "sentences": rows})
+
+
 def check_variety(name, runs, cap):
     outs = [tuple(r["output_ids"]) for r in runs["single"]]
     distinct = len(set(outs))
@@ -567,6 +618,7 @@ def main():
             "target": record_target(tok, sp_tgt, ENGLISH),
         }
         write_json(REF / "tokenizer.json", tok_ref)
+        record_byte_fallback(en_txt, tmp)
 
         # Generation sentences: varied, short enough for 128 positions.
         gen_sentences = [s for s in sentences if s.strip() and 2 <= len(tok(s).input_ids) <= 40][:34]

@@ -3,6 +3,7 @@
 
 mod common;
 mod engine;
-mod render;
-mod tokenizer;
 mod models;
+mod render;
+mod segment;
+mod tokenizer;

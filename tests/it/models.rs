@@ -26,14 +26,13 @@ fn fake_cache_with_base() -> tempfile::TempDir {
 }
 
 fn models_list(cache: &std::path::Path, extra: &[&str]) -> String {
-    let out = Command::new(bin())
-        .args(["models", "list"])
-        .args(extra)
-        .env("HF_HUB_CACHE", cache)
-        .env("HF_HUB_OFFLINE", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let args: Vec<&str> = ["list"].into_iter().chain(extra.iter().copied()).collect();
+    let out = models(cache, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -66,4 +65,52 @@ fn list_json_has_the_registry_fields_and_cache_folder() {
     let big = models.iter().find(|m| m["id"] == "tc-big").unwrap();
     assert!(big["cached"].is_null());
     assert_eq!(big["default"], true);
+}
+
+#[test]
+fn fetch_prints_the_cached_folder_without_network() {
+    let cache = fake_cache_with_base();
+    let out = models(cache.path(), &["fetch", "Helsinki-NLP/opus-mt-ar-en"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        std::path::Path::new(dir.trim())
+            .join("vocab.json")
+            .is_file(),
+        "{dir}"
+    );
+}
+
+#[test]
+fn fetch_offline_without_cache_says_so_and_points_to_model_dir() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = models(empty.path(), &["fetch", "tc-big"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "tc-big",
+        "HF_HUB_OFFLINE",
+        "--model-dir",
+        "not in the cache",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    let out = models(empty.path(), &["fetch", "nllb"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model id nllb"));
+}
+
+/// `tarjuman models ARGS` against the cache folder, offline.
+fn models(cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .arg("models")
+        .args(args)
+        .env("HF_HUB_CACHE", cache)
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .unwrap()
 }
