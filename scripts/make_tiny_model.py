@@ -23,6 +23,7 @@ Deterministic: same versions (scripts/requirements.txt) give the same files.
 """
 
 import gzip
+import io
 import json
 import os
 import random
@@ -98,20 +99,26 @@ def training_text(workdir):
 
 
 def train_spm(text, prefix, vocab_size, user_defined=()):
-    spm.SentencePieceTrainer.train(
-        input=str(text),
-        model_prefix=str(prefix),
-        vocab_size=vocab_size,
-        model_type="unigram",
-        normalization_rule_name="nmt_nfkc",
-        character_coverage=0.9995,
-        user_defined_symbols=list(user_defined),
-        hard_vocab_limit=False,
-        num_threads=2,
-        seed_sentencepiece_size=200000,
-        minloglevel=2,
-    )
-    return Path(f"{prefix}.model")
+    # Lines through an iterator and the model into memory: the trainer spec then records no
+    # temporary paths, so reruns give byte-identical .spm files.
+    model = io.BytesIO()
+    with open(text, encoding="utf-8") as lines:
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=(line.rstrip("\n") for line in lines),
+            model_writer=model,
+            vocab_size=vocab_size,
+            model_type="unigram",
+            normalization_rule_name="nmt_nfkc",
+            character_coverage=0.9995,
+            user_defined_symbols=list(user_defined),
+            hard_vocab_limit=False,
+            num_threads=1,
+            seed_sentencepiece_size=200000,
+            minloglevel=2,
+        )
+    path = Path(f"{prefix}.model")
+    path.write_bytes(model.getvalue())
+    return path
 
 
 def build_vocab(src_model, tgt_model):
@@ -197,13 +204,17 @@ def generation_config(vocab):
     )
 
 
-def randomize(model, seed):
+def randomize(model, seed, emb_std=0.4, eos_boost=7.0, gain=8.0):
     """Redraw weights at a scale where the model is not near-uniform.
 
-    HF's init (std 0.02) gives flat logits and the same token for every input. Linear layers get
-    std 1/sqrt(fan_in) (unit-variance activations), embeddings std 1 / sqrt(d_model) times a
-    factor, LayerNorms non-trivial scale/shift (so a swapped weight/bias shows), biases non-zero.
-    The sinusoidal position tables stay as HF makes them.
+    HF's init (std 0.02) gives flat logits and the same token for every input. With tied
+    embeddings and residual connections a random decoder also tends to copy its input token
+    forever, so linear layers get a high gain (std gain/sqrt(fan_in)) that lets the sublayers,
+    not the residual token embedding, decide the next token; `</s>` gets a lift in
+    final_logits_bias so that some outputs end early (emb_std 0.4, gain 8, eos_boost 7 were
+    chosen by trying: all outputs distinct, about a third end before the cap). LayerNorms get
+    non-trivial scale/shift (so a swapped weight/bias shows), biases are non-zero. The
+    sinusoidal position tables stay as HF makes them.
     """
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -218,13 +229,13 @@ def randomize(model, seed):
             elif name.endswith("bias"):
                 p.copy_(0.2 * torch.randn(p.shape, generator=g))
             elif p.dim() == 2 and ("embed_tokens" in name or "shared" in name):
-                p.copy_(0.6 * torch.randn(p.shape, generator=g))
+                p.copy_(emb_std * torch.randn(p.shape, generator=g))
             elif p.dim() == 2:
-                p.copy_(1.6 * torch.randn(p.shape, generator=g) / p.shape[1] ** 0.5)
-        # final_logits_bias is a buffer: random, with </s> lifted a little so that some
-        # outputs end before the length cap.
+                p.copy_(gain * torch.randn(p.shape, generator=g) / p.shape[1] ** 0.5)
+        # final_logits_bias is a buffer: random, with </s> lifted so that some outputs end
+        # before the length cap.
         bias = 1.0 * torch.randn(model.final_logits_bias.shape, generator=g)
-        bias[0, model.config.eos_token_id] += 2.5
+        bias[0, model.config.eos_token_id] += eos_boost
         model.final_logits_bias.copy_(bias)
 
 
@@ -492,6 +503,57 @@ def record_model(model, tok, gen_sentences, tensor_sentences, full=True):
     return out
 
 
+BYTE_FALLBACK_SENTENCES = [
+    "The minister said: «no comment».",
+    "naïve café, 北京 and 😀 emoji",
+    "  two  spaces   kept  ",
+    "Ünïcödé ß ﬁ ligature",
+    "tab\there and new\nline",
+    "",
+    "😀😀😀",
+    "x",
+    "Arabic: قال الرئيس",
+]
+
+
+def record_byte_fallback(en_txt, workdir):
+    """A second, small spm exercising what the Marian models don't: byte fallback, identity
+    normalization (no charsmap) and remove_extra_whitespaces off. Pieces, SentencePiece ids,
+    offsets and decode_pieces are recorded for the Rust SentencePiece reimplementation."""
+    model = io.BytesIO()
+    with open(en_txt, encoding="utf-8") as lines:
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=(line.rstrip("\n") for line in lines),
+            model_writer=model,
+            vocab_size=400,
+            model_type="unigram",
+            normalization_rule_name="identity",
+            remove_extra_whitespaces=False,
+            byte_fallback=True,
+            character_coverage=0.995,
+            hard_vocab_limit=False,
+            num_threads=1,
+            minloglevel=2,
+        )
+    out = REF / "byte-fallback.spm"
+    out.write_bytes(model.getvalue())
+    sp = spm.SentencePieceProcessor(model_file=str(out))
+    rows = []
+    for s in BYTE_FALLBACK_SENTENCES:
+        proto = sp.encode(s, return_type="proto")
+        pieces = [p.piece for p in proto.pieces]
+        rows.append(
+            {
+                "text": s,
+                "pieces": pieces,
+                "ids": [p.id for p in proto.pieces],
+                "offsets": [[p.begin, p.end] for p in proto.pieces],
+                "decoded": sp.decode_pieces(pieces),
+            }
+        )
+    write_json(REF / "byte-fallback.json", {"generator": "scripts/make_tiny_model.py", "spm": "byte-fallback.spm", "sentences": rows})
+
+
 def check_variety(name, runs, cap):
     outs = [tuple(r["output_ids"]) for r in runs["single"]]
     distinct = len(set(outs))
@@ -556,6 +618,7 @@ def main():
             "target": record_target(tok, sp_tgt, ENGLISH),
         }
         write_json(REF / "tokenizer.json", tok_ref)
+        record_byte_fallback(en_txt, tmp)
 
         # Generation sentences: varied, short enough for 128 positions.
         gen_sentences = [s for s in sentences if s.strip() and 2 <= len(tok(s).input_ids) <= 40][:34]

@@ -54,17 +54,7 @@ impl ModelFiles {
                 },
             });
         }
-        let required = |name: &str| -> Result<PathBuf> {
-            let path = dir.join(name);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(Error::ModelFileMissing {
-                    dir: dir.to_path_buf(),
-                    file: name.to_string(),
-                })
-            }
-        };
+        let required = |name: &str| required_file(dir, name);
         let config = required("config.json")?;
         let weights_format = [WeightsFormat::Safetensors, WeightsFormat::PytorchBin]
             .into_iter()
@@ -83,6 +73,19 @@ impl ModelFiles {
             source_spm: required("source.spm")?,
             target_spm: required("target.spm")?,
             vocab: required("vocab.json")?,
+        })
+    }
+}
+
+/// `dir/name` if it is a file, else an error naming the folder and the file.
+pub fn required_file(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(Error::ModelFileMissing {
+            dir: dir.to_path_buf(),
+            file: name.to_string(),
         })
     }
 }
@@ -112,7 +115,10 @@ mod tests {
     fn each_missing_file_is_named() {
         let cases = [
             ("config.json", "config.json"),
-            ("model.safetensors", "model.safetensors or pytorch_model.bin"),
+            (
+                "model.safetensors",
+                "model.safetensors or pytorch_model.bin",
+            ),
             ("source.spm", "source.spm"),
             ("target.spm", "target.spm"),
             ("vocab.json", "vocab.json"),
@@ -131,7 +137,13 @@ mod tests {
         let cases: &[(&[&str], WeightsFormat, bool)] = &[
             (&ALL, WeightsFormat::Safetensors, true),
             (
-                &["config.json", "pytorch_model.bin", "source.spm", "target.spm", "vocab.json"],
+                &[
+                    "config.json",
+                    "pytorch_model.bin",
+                    "source.spm",
+                    "target.spm",
+                    "vocab.json",
+                ],
                 WeightsFormat::PytorchBin,
                 false,
             ),
@@ -163,7 +175,9 @@ mod tests {
         let file = dir.path().join("config.json");
         let err = ModelFiles::check(&file).unwrap_err().to_string();
         assert!(err.contains("is not a folder"), "{err}");
-        let err = ModelFiles::check(&dir.path().join("nope")).unwrap_err().to_string();
+        let err = ModelFiles::check(&dir.path().join("nope"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no such model folder"), "{err}");
     }
 

@@ -161,7 +161,9 @@ pub fn fetch(
         ),
     };
     if options.offline {
-        return Err(fail("HF_HUB_OFFLINE is set, so nothing is downloaded".to_string()));
+        return Err(fail(
+            "HF_HUB_OFFLINE is set, so nothing is downloaded".to_string(),
+        ));
     }
     let api = ApiBuilder::from_env()
         .with_cache_dir(options.cache.root().to_path_buf())
@@ -179,21 +181,22 @@ pub fn fetch(
         entry.revision.clone(),
     ));
     let mut snapshot: Option<PathBuf> = None;
-    let get = |file: &str, progress: &mut dyn FnMut(Progress<'_>)| {
-        match cached.get(file) {
-            Some(path) => Ok(path),
-            None => repo.download_with_progress(
+    let get = |file: &str, progress: &mut dyn FnMut(Progress<'_>)| match cached.get(file) {
+        Some(path) => Ok(path),
+        None => repo.download_with_progress(
+            file,
+            Reporter {
+                callback: progress,
                 file,
-                Reporter {
-                    callback: progress,
-                    file,
-                },
-            ),
-        }
+            },
+        ),
     };
     for file in &entry.files {
-        let path = get(file, progress)
-            .map_err(|e| fail(format!("the Hub could not be reached or refused {file}: {e}")))?;
+        let path = get(file, progress).map_err(|e| {
+            fail(format!(
+                "the Hub could not be reached or refused {file}: {e}"
+            ))
+        })?;
         snapshot.get_or_insert_with(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     }
     for file in &entry.optional_files {
@@ -244,7 +247,11 @@ mod tests {
         let all: Vec<&str> = entry.files.iter().map(String::as_str).collect();
         let cases: Vec<(&str, Vec<&str>, bool)> = vec![
             ("complete", all.clone(), true),
-            ("no vocab", all.iter().copied().filter(|f| *f != "vocab.json").collect(), false),
+            (
+                "no vocab",
+                all.iter().copied().filter(|f| *f != "vocab.json").collect(),
+                false,
+            ),
             ("empty snapshot", vec![], false),
         ];
         for (name, files, found) in cases {
@@ -253,7 +260,11 @@ mod tests {
             let got = cache.lookup(entry);
             assert_eq!(got.is_some(), found, "{name}");
             if let Some(dir) = got {
-                assert!(dir.ends_with(format!("snapshots/{SHA}")), "{}", dir.display());
+                assert!(
+                    dir.ends_with(format!("snapshots/{SHA}")),
+                    "{}",
+                    dir.display()
+                );
             }
         }
     }

@@ -1,13 +1,13 @@
-//! Stage model: the Marian (OPUS-MT) encoder-decoder, its tokenizers, and what they are read from.
+//! The translation model: the Marian (OPUS-MT) encoder-decoder, SentencePiece tokenizers, the
+//! registry of supported OPUS-MT models, model folders and their files, and (feature `hub`)
+//! download from the Hugging Face Hub.
+//!
+//! The library always loads a model from a folder in HF layout; where that folder comes from
+//! (the Hub cache or `--model-dir`) is decided by the caller.
 //!
 //! - [`config`]: config.json and generation_config.json, read leniently.
 //! - [`weights`]: safetensors (memory-mapped) or PyTorch checkpoints, shape-checked.
 //! - [`marian`]: the encoder-decoder on candle: padding masks, KV cache, attention output.
-//! - [`spm`], [`tokenizer`]: SentencePiece models and the Marian tokenizer.
-//! - [`registry`], [`files`], `hub` (feature `hub`): supported models, model folders, download.
-//!
-//! The library always loads a model from a folder in HF layout; where that folder comes from
-//! (the Hub cache or `--model-dir`) is decided by the caller.
 
 pub mod config;
 pub mod files;

@@ -112,8 +112,14 @@ mod tests {
         let cases = [
             ("tc-big", Some("Helsinki-NLP/opus-mt-tc-big-ar-en")),
             ("base", Some("Helsinki-NLP/opus-mt-ar-en")),
-            ("Helsinki-NLP/opus-mt-ar-en", Some("Helsinki-NLP/opus-mt-ar-en")),
-            ("helsinki-nlp/OPUS-MT-AR-EN", Some("Helsinki-NLP/opus-mt-ar-en")),
+            (
+                "Helsinki-NLP/opus-mt-ar-en",
+                Some("Helsinki-NLP/opus-mt-ar-en"),
+            ),
+            (
+                "helsinki-nlp/OPUS-MT-AR-EN",
+                Some("Helsinki-NLP/opus-mt-ar-en"),
+            ),
             ("nllb", None),
             ("", None),
         ];

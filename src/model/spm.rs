@@ -427,14 +427,26 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("truncated", good[..good.len() - 5].to_vec(), "truncated"),
             ("empty", Vec::new(), "no pieces"),
-            ("text file", b"hello world, not a model\n".to_vec(), "not a valid"),
+            (
+                "text file",
+                b"hello world, not a model\n".to_vec(),
+                "not a valid",
+            ),
             ("bad wire type", vec![0x0f, 0x00], "wire type"),
-            ("over-long varint", vec![0x08; 1].into_iter().chain([0xff; 11]).collect(), "number"),
-            ("no unknown piece", {
-                let mut out = Vec::new();
-                bytes_field(1, &piece("▁a", -1.0, 1), &mut out);
-                out
-            }, "unknown piece"),
+            (
+                "over-long varint",
+                vec![0x08; 1].into_iter().chain([0xff; 11]).collect(),
+                "number",
+            ),
+            (
+                "no unknown piece",
+                {
+                    let mut out = Vec::new();
+                    bytes_field(1, &piece("▁a", -1.0, 1), &mut out);
+                    out
+                },
+                "unknown piece",
+            ),
         ];
         for (name, bytes, needle) in cases {
             let err = SpmModel::from_bytes(&bytes, Path::new("/m/source.spm")).unwrap_err();

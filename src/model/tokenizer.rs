@@ -10,13 +10,14 @@
 //! unigram Viterbi, runs of unknown characters merged into one piece), and each piece STRING is
 //! looked up in `vocab.json` (misses → `<unk>`). Marian's ids are not SentencePiece's ids.
 //!
-//! SentencePiece is reimplemented here (`Normalizer`, `SpmSide`) rather than bound through C++:
+//! SentencePiece is reimplemented here (`Normalizer`, `SentencePiece`) rather than bound through C++:
 //! the rules that decide the segmentation are short, and owning them lets offsets survive
 //! normalization. The references are `normalizer.cc` (`Normalize`, `NormalizePrefix`),
 //! `unigram_model.cc` (`Model::Encode`, the "optimized" Viterbi that SentencePiece ≥ 0.1.9x runs)
 //! and `sentencepiece_processor.cc` (unknown-run merging, byte fallback, `DecodePieces`).
 
 use crate::error::{Error, Result};
+use crate::model::files::required_file;
 use crate::model::spm::{ModelType, PieceType, SpmModel};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -50,8 +51,8 @@ impl Encoding {
 /// Source and target SentencePiece models plus the shared Marian vocabulary.
 #[derive(Debug, Clone)]
 pub struct MarianTokenizer {
-    source: SpmSide,
-    target: SpmSide,
+    source: SentencePiece,
+    target: SentencePiece,
     vocab: HashMap<String, u32>,
     /// id → token; `None` for ids vocab.json does not use.
     id_to_token: Vec<Option<String>>,
@@ -67,17 +68,7 @@ const SPECIAL_TOKENS: [&str; 3] = ["</s>", "<unk>", "<pad>"];
 impl MarianTokenizer {
     /// Loads `source.spm`, `target.spm` and `vocab.json` from a model folder.
     pub fn from_dir(dir: &Path) -> Result<Self> {
-        let file = |name: &str| -> Result<PathBuf> {
-            let path = dir.join(name);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(Error::ModelFileMissing {
-                    dir: dir.to_path_buf(),
-                    file: name.to_string(),
-                })
-            }
-        };
+        let file = |name: &str| required_file(dir, name);
         Self::from_files(
             &file("source.spm")?,
             &file("target.spm")?,
@@ -87,8 +78,8 @@ impl MarianTokenizer {
 
     /// Loads the tokenizer from explicit file paths.
     pub fn from_files(source_spm: &Path, target_spm: &Path, vocab_json: &Path) -> Result<Self> {
-        let source = SpmSide::new(SpmModel::load(source_spm)?)?;
-        let target = SpmSide::new(SpmModel::load(target_spm)?)?;
+        let source = SentencePiece::new(SpmModel::load(source_spm)?)?;
+        let target = SentencePiece::new(SpmModel::load(target_spm)?)?;
         let text = std::fs::read_to_string(vocab_json).map_err(|source| Error::Io {
             path: vocab_json.to_path_buf(),
             source,
@@ -98,8 +89,8 @@ impl MarianTokenizer {
     }
 
     fn new(
-        source: SpmSide,
-        target: SpmSide,
+        source: SentencePiece,
+        target: SentencePiece,
         vocab: HashMap<String, u32>,
         vocab_path: &Path,
     ) -> Result<Self> {
@@ -159,7 +150,7 @@ impl MarianTokenizer {
         self.encode_with(&self.target, text)
     }
 
-    fn encode_with(&self, side: &SpmSide, text: &str) -> Encoding {
+    fn encode_with(&self, side: &SentencePiece, text: &str) -> Encoding {
         let mut out = Encoding::default();
         for (segment, start) in split_special(text) {
             if SPECIAL_TOKENS.contains(&segment) {
@@ -300,16 +291,21 @@ fn split_special(text: &str) -> Vec<(&str, usize)> {
     out
 }
 
-/// One SentencePiece piece of an encoded text, with its byte range in that text.
-#[derive(Debug, Clone, PartialEq)]
-struct SpmPiece {
-    text: String,
-    span: Range<usize>,
+/// One SentencePiece piece of an encoded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpmPiece {
+    /// The piece as SentencePiece writes it (`▁` for spaces; an unknown run is its text).
+    pub text: String,
+    /// SentencePiece's own id (not Marian's).
+    pub id: usize,
+    /// Byte range in the original text.
+    pub span: Range<usize>,
 }
 
-/// One SentencePiece model ready to encode and decode: normalizer, piece table, scores.
+/// One SentencePiece (unigram) model ready to encode and decode: normalizer, piece table,
+/// scores. `MarianTokenizer` holds two; it is public for tools that want plain SentencePiece.
 #[derive(Debug, Clone)]
-struct SpmSide {
+pub struct SentencePiece {
     path: PathBuf,
     normalizer: Normalizer,
     /// Normal, user-defined and unused pieces (what SentencePiece puts in its trie) → id.
@@ -328,8 +324,13 @@ struct SpmSide {
     max_score: f32,
 }
 
-impl SpmSide {
-    fn new(model: SpmModel) -> Result<Self> {
+impl SentencePiece {
+    /// Loads a `.spm` file.
+    pub fn load(path: &Path) -> Result<Self> {
+        Self::new(SpmModel::load(path)?)
+    }
+
+    pub fn new(model: SpmModel) -> Result<Self> {
         let path = model.path.clone();
         let bad = |reason: String| Error::ModelFile {
             path: path.clone(),
@@ -405,7 +406,7 @@ impl SpmSide {
     }
 
     /// SentencePiece `Encode` to pieces, with byte ranges into `text`.
-    fn encode(&self, text: &str) -> Vec<SpmPiece> {
+    pub fn encode(&self, text: &str) -> Vec<SpmPiece> {
         let (normalized, to_orig) = self.normalizer.normalize(text);
         let mut out: Vec<SpmPiece> = Vec::new();
         let mut prev_unk = false;
@@ -423,10 +424,9 @@ impl SpmSide {
                     } else {
                         span.start..span.start
                     };
-                    out.push(SpmPiece {
-                        text: format!("<0x{b:02X}>"),
-                        span,
-                    });
+                    let text = format!("<0x{b:02X}>");
+                    let id = self.reserved.get(&text).copied().unwrap_or(self.unk_id);
+                    out.push(SpmPiece { text, id, span });
                 }
             } else if is_unk && prev_unk {
                 // A run of unknown characters is one piece (so a decoder can copy it).
@@ -436,6 +436,7 @@ impl SpmSide {
             } else {
                 out.push(SpmPiece {
                     text: piece.to_string(),
+                    id,
                     span,
                 });
             }
@@ -488,7 +489,12 @@ impl SpmSide {
                 has_single |= end == char_len;
             }
             if !has_single {
-                offer(&mut best[start + char_len], here + unk_score, start, self.unk_id);
+                offer(
+                    &mut best[start + char_len],
+                    here + unk_score,
+                    start,
+                    self.unk_id,
+                );
             }
             start += char_len;
         }
@@ -506,7 +512,7 @@ impl SpmSide {
     /// SentencePiece `DecodePieces` (the part HF's output still shows after it replaces `▁`
     /// and strips): control pieces vanish, `<unk>` shows its surface, byte pieces become
     /// UTF-8, pieces the model doesn't know are copied as they are.
-    fn decode_pieces(&self, pieces: &[&str]) -> String {
+    pub fn decode_pieces(&self, pieces: &[&str]) -> String {
         let mut out = String::new();
         let mut bytes: Vec<u8> = Vec::new();
         let mut first = true;
@@ -603,7 +609,11 @@ impl Normalizer {
     /// The normalized replacement of the longest rule at the start of `input`, and how many
     /// input bytes it consumes (`NormalizePrefix`).
     fn normalize_prefix<'a>(&'a self, input: &'a str) -> (&'a str, usize) {
-        if let Some(p) = self.user_defined.iter().find(|p| input.starts_with(p.as_str())) {
+        if let Some(p) = self
+            .user_defined
+            .iter()
+            .find(|p| input.starts_with(p.as_str()))
+        {
             return (&input[..p.len()], p.len());
         }
         if let Some(hit) = self.charsmap.as_ref().and_then(|m| m.longest(input)) {
@@ -650,8 +660,7 @@ impl Normalizer {
                 out = out.trim_start_matches(' ');
             }
             if !out.is_empty() {
-                for (i, c) in out.char_indices() {
-                    let _ = i;
+                for c in out.chars() {
                     if c == ' ' && self.escape_whitespaces {
                         normalized.push_str(SPACE_SYMBOL);
                         to_orig.extend(std::iter::repeat_n(consumed, SPACE_SYMBOL.len()));
@@ -697,7 +706,11 @@ struct CharsMap {
 impl CharsMap {
     fn parse(blob: &[u8]) -> Result<Self, String> {
         let bad = || "its precompiled_charsmap is corrupt".to_string();
-        let size: [u8; 4] = blob.get(..4).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
+        let size: [u8; 4] = blob
+            .get(..4)
+            .ok_or_else(bad)?
+            .try_into()
+            .map_err(|_| bad())?;
         let trie_len = u32::from_le_bytes(size) as usize;
         if trie_len % 4 != 0 || trie_len == 0 || 4 + trie_len > blob.len() {
             return Err(bad());
@@ -816,13 +829,72 @@ mod tests {
         assert_eq!(enc.ids[emoji], tok.unk_id());
     }
 
+    proptest::proptest! {
+        /// Any text: no panic, `</s>` last, every range on character boundaries, in order.
+        #[test]
+        fn any_text_encodes_with_valid_offsets(text in "\\PC{0,40}|[ \u{600}-\u{6ff}a-z0-9<>/s\t]{0,40}") {
+            let tok = tiny_cached();
+            let enc = tok.encode(&text);
+            proptest::prop_assert_eq!(*enc.ids.last().unwrap(), tok.eos_id());
+            let mut last = 0;
+            for r in &enc.offsets {
+                proptest::prop_assert!(r.start <= r.end && r.end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                proptest::prop_assert!(r.start >= last);
+                last = r.start;
+            }
+            let _ = tok.decode(&enc.ids, true);
+        }
+
+        /// A model file with flipped bytes either loads or errors; encoding never panics.
+        #[test]
+        fn corrupted_spm_never_panics(flips in proptest::collection::vec((0usize..1_000_000, 0u8..=255), 1..8), text in "\\PC{0,20}") {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference/byte-fallback.spm");
+            let mut bytes = std::fs::read(&path).unwrap();
+            for (at, b) in flips {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+            if let Ok(model) = SpmModel::from_bytes(&bytes, &path) {
+                if let Ok(spm) = SentencePiece::new(model) {
+                    let pieces = spm.encode(&text);
+                    let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
+                    let _ = spm.decode_pieces(&texts);
+                }
+            }
+        }
+
+        /// Random bytes as a precompiled charsmap: lookups never index out of bounds.
+        #[test]
+        fn corrupt_charsmap_lookups_never_panic(blob in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), text in "\\PC{0,20}") {
+            if let Ok(map) = CharsMap::parse(&blob) {
+                for (i, _) in text.char_indices() {
+                    let _ = map.longest(&text[i..]);
+                }
+            }
+        }
+    }
+
+    fn tiny_cached() -> &'static MarianTokenizer {
+        static TOK: std::sync::OnceLock<MarianTokenizer> = std::sync::OnceLock::new();
+        TOK.get_or_init(tiny)
+    }
+
     #[test]
     fn bad_vocab_files_are_named() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny-marian");
         let tmp = tempfile::tempdir().unwrap();
         let cases = [
-            ("no-eos.json", r#"{"<unk>": 1, "<pad>": 2}"#, "no </s> token"),
-            ("other.json", r#"{"</s>": 0, "<unk>": 1, "<pad>": 2, "x": 3}"#, "does not match"),
+            (
+                "no-eos.json",
+                r#"{"<unk>": 1, "<pad>": 2}"#,
+                "no </s> token",
+            ),
+            (
+                "other.json",
+                r#"{"</s>": 0, "<unk>": 1, "<pad>": 2, "x": 3}"#,
+                "does not match",
+            ),
             ("list.json", "[1, 2]", "not a JSON object"),
             ("neg.json", r#"{"</s>": -1}"#, "bad id"),
         ];
@@ -843,7 +915,9 @@ mod tests {
     #[test]
     fn missing_files_name_the_folder_and_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let err = MarianTokenizer::from_dir(tmp.path()).unwrap_err().to_string();
+        let err = MarianTokenizer::from_dir(tmp.path())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("source.spm"), "{err}");
         assert!(err.contains(&tmp.path().display().to_string()), "{err}");
     }

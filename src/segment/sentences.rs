@@ -35,6 +35,9 @@ fn is_opening_mark(c: char) -> bool {
     matches!(c, '«' | '“' | '"' | '‘' | '\'' | '(' | '[' | '‹' | '„')
 }
 
+/// The longest word before a period that the rules look at, in bytes.
+const MAX_TOKEN: usize = 64;
+
 /// Sentence spans of `text[block]`.
 pub(crate) fn split(text: &str, block: Span, pairs: &[Pair], lang: Lang) -> Vec<Span> {
     let protected = pairs::protected(pairs);
@@ -189,13 +192,16 @@ fn ends_sentence(
     let Some(n) = after.chars().next() else {
         return true;
     };
-    let token = token_before(text, sent_start, run.start);
+    let token = || token_before(text, sent_start, run.start);
     if !n.is_whitespace() {
         // Glued to what follows: a number (3.5), a date (25.04.2024), a domain (x.com), an
         // abbreviation (U.S.A, أ.د) or, in scraped Arabic, a missing space after the end.
         return lang == Lang::Ar
             && arabic::is_arabic_letter(n)
-            && (run_text != "." || is_arabic_word(token) && !arabic::is_abbreviation(token))
+            && (run_text != "." || {
+                let token = token();
+                is_arabic_word(token) && !arabic::is_abbreviation(token)
+            })
             && is_arabic_word(next_word(text, end, block_end).1);
     }
     let (first, word) = next_word(text, end, block_end);
@@ -203,7 +209,8 @@ fn ends_sentence(
         return true;
     };
     let lowercase_next = first.is_lowercase();
-    if run_text.chars().all(|c| c == '.') && run_text.len() == 1 {
+    if run_text == "." {
+        let token = token();
         if is_list_number(text, sent_start, token) {
             return false;
         }
@@ -231,7 +238,13 @@ fn is_arabic_word(word: &str) -> bool {
 
 /// The word before `at` (back to a space or the sentence start), without opening marks.
 fn token_before(text: &str, sent_start: usize, at: usize) -> &str {
-    let before = &text[sent_start..at];
+    // No abbreviation or number that matters here is longer than this: bounding the look-back
+    // keeps a long run without spaces ("a.a.a.…") linear.
+    let mut from = sent_start.max(at.saturating_sub(MAX_TOKEN));
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
     let start = before
         .char_indices()
         .rev()

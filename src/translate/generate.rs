@@ -308,6 +308,10 @@ struct Hypothesis {
     attention: Option<Rc<AttentionNode>>,
 }
 
+/// A pool candidate: score, finished flag, and the (beam, token) it extends (`None` for an entry
+/// already in the pool).
+type PoolEntry = (f32, bool, Option<(usize, u32)>);
+
 /// One sentence's beam search (transformers' per-batch-item tensors, as plain vectors).
 struct BeamSentence {
     index: usize,
@@ -326,7 +330,8 @@ struct BeamSentence {
 fn top_k(scores: impl Iterator<Item = f32>, k: usize) -> Vec<(usize, f32)> {
     let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
     for (i, s) in scores.enumerate() {
-        if top.len() == k && !(s > top[k - 1].1) {
+        let beats_last = top.len() < k || s > top[k - 1].1;
+        if !beats_last {
             continue;
         }
         // Insert after every entry that is >= s (earlier indices win ties).
@@ -422,7 +427,7 @@ fn beam_search(
             let full =
                 opts.early_stopping == EarlyStopping::Always && current.pool.iter().all(|p| p.1);
             let denom = ((step + 1) as f64).powf(lp) as f32;
-            let mut merged: Vec<(f32, bool, Option<(usize, u32)>)> =
+            let mut merged: Vec<PoolEntry> =
                 current.pool.iter().map(|p| (p.0, p.1, None)).collect();
             for (j, &(beam, token, score, hit)) in picked.iter().enumerate() {
                 let mut scored = score / denom;

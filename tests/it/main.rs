@@ -4,6 +4,7 @@
 mod batch;
 mod common;
 mod engine;
+mod models;
 mod render;
 mod segment;
 mod tokenizer;
