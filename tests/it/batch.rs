@@ -69,6 +69,13 @@ fn batch(args: &[&str]) -> Output {
     batch_cmd(args).output().unwrap()
 }
 
+/// Runs a batch over `inputs` into `out` with `extra` options.
+fn batch_into(inputs: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![inputs.to_str().unwrap(), "--out-dir", out.to_str().unwrap()];
+    args.extend(extra);
+    batch(&args)
+}
+
 /// Asserts the exit code, showing stderr when it is not the one expected.
 fn expect_code(out: &Output, code: i32) {
     assert_eq!(
@@ -133,13 +140,7 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
     let inputs = dir.path().join("corpus");
     corpus(&inputs, 6);
     let out = dir.path().join("out");
-    let run = batch(&[
-        inputs.to_str().unwrap(),
-        "--out-dir",
-        out.to_str().unwrap(),
-        "--format",
-        "json,text",
-    ]);
+    let run = batch_into(&inputs, &out, &["--format", "json,text"]);
     expect_code(&run, 0);
     let files = outputs(&out);
     assert_eq!(files.len(), 12);
@@ -155,25 +156,11 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
     }
 
     // Resume: everything skipped; then change one input: only it is redone.
-    let again = batch(&[
-        inputs.to_str().unwrap(),
-        "--out-dir",
-        out.to_str().unwrap(),
-        "--format",
-        "json,text",
-        "--resume",
-    ]);
+    let again = batch_into(&inputs, &out, &["--format", "json,text", "--resume"]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(count_status(&out, "skipped").len(), 6);
     fs::write(inputs.join("part0/doc002.txt"), "نص جديد تماما.\n").unwrap();
-    let third = batch(&[
-        inputs.to_str().unwrap(),
-        "--out-dir",
-        out.to_str().unwrap(),
-        "--format",
-        "json,text",
-        "--resume",
-    ]);
+    let third = batch_into(&inputs, &out, &["--format", "json,text", "--resume"]);
     assert_eq!(third.status.code(), Some(0));
     let done = count_status(&out, "done");
     let changed = inputs.join("part0/doc002.txt").display().to_string();
@@ -198,13 +185,7 @@ fn bad_inputs_are_recorded_and_the_batch_goes_on() {
         fs::write(inputs.join(name), bytes).unwrap();
     }
     let out = dir.path().join("out");
-    let run = batch(&[
-        inputs.to_str().unwrap(),
-        "--out-dir",
-        out.to_str().unwrap(),
-        "--max-bytes",
-        "500",
-    ]);
+    let run = batch_into(&inputs, &out, &["--max-bytes", "500"]);
     expect_code(&run, 1);
     let records = journal(&out.join("journal.jsonl"));
     assert_eq!(records.len(), 6);
@@ -239,13 +220,7 @@ fn sigkill_then_resume_gives_the_uninterrupted_outputs() {
     ];
 
     let full = dir.path().join("full");
-    let mut args = vec![
-        inputs.to_str().unwrap(),
-        "--out-dir",
-        full.to_str().unwrap(),
-    ];
-    args.extend(common);
-    assert_eq!(batch(&args).status.code(), Some(0));
+    expect_code(&batch_into(&inputs, &full, &common), 0);
 
     let killed = dir.path().join("killed");
     let mut args = vec![
@@ -284,27 +259,12 @@ fn shards_union_is_the_full_run() {
     let n = 20;
     corpus(&inputs, n);
     let full = dir.path().join("full");
-    assert_eq!(
-        batch(&[
-            inputs.to_str().unwrap(),
-            "--out-dir",
-            full.to_str().unwrap()
-        ])
-        .status
-        .code(),
-        Some(0)
-    );
+    assert_eq!(batch_into(&inputs, &full, &[]).status.code(), Some(0));
     let sharded = dir.path().join("sharded");
     let shards = 3;
     for k in 0..shards {
         let shard = format!("{k}/{shards}");
-        let run = batch(&[
-            inputs.to_str().unwrap(),
-            "--out-dir",
-            sharded.to_str().unwrap(),
-            "--shard",
-            &shard,
-        ]);
+        let run = batch_into(&inputs, &sharded, &["--shard", &shard]);
         expect_code(&run, 0);
         let records = journal(&sharded.join(format!("journal.shard-{k}-of-{shards}.jsonl")));
         assert!(!records.is_empty(), "shard {shard} got nothing of {n}");
