@@ -535,6 +535,9 @@ fn write_outputs(
             }
         };
         for (rel, bytes) in output_files(&item.rel, format, rendered) {
+            if opts.resume {
+                remove_stale_temps(&opts.out_dir.join(&rel));
+            }
             if let Err(e) = write_file(&opts.out_dir, &rel, &bytes) {
                 return failed(
                     item.key.clone(),
@@ -555,6 +558,27 @@ fn write_outputs(
         sha256: Some(sha),
         outputs,
         formats: opts.formats.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+/// Removes what a killed run left of writing `path`: `render::write_atomic`'s temporary files
+/// (`.NAME.PID.N.tmp` beside it). Only on `--resume`, and only for this input's own outputs, so a
+/// shard never touches another's files in flight.
+fn remove_stale_temps(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            // Best effort: a leftover that cannot be removed harms nothing.
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -693,6 +717,27 @@ mod tests {
         for i in 0..12 {
             assert!(out.join(format!("f{}/d{i}.json", i % 2)).is_file());
         }
+    }
+
+    #[test]
+    fn stale_temps_of_one_output_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            ".a.json.123.1.tmp",
+            ".b.json.123.2.tmp",
+            "a.json",
+            ".a.json.notes",
+        ];
+        for n in names {
+            fs::write(dir.path().join(n), "x").unwrap();
+        }
+        remove_stale_temps(&dir.path().join("a.json"));
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec![".a.json.notes", ".b.json.123.2.tmp", "a.json"]);
     }
 
     #[test]

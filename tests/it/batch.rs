@@ -2,7 +2,7 @@
 //! bad inputs recorded while the batch goes on, `--resume` after SIGKILL giving the same outputs
 //! as an uninterrupted run, shards whose union is the full run, manifests and stdin.
 
-use crate::common::{bin, root};
+use crate::common::{bin, output_with_stdin, root};
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -285,20 +285,10 @@ fn records_from_stdin_and_a_manifest() {
         serde_json::json!({"id": "wire/2", "text": SENTENCES[1]}),
         "{broken",
     );
-    let mut child = batch_cmd(&["-", "--out-dir", out.to_str().unwrap()])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(records.as_bytes())
-            .unwrap();
-    }
-    let run = child.wait_with_output().unwrap();
+    let run = output_with_stdin(
+        &mut batch_cmd(&["-", "--out-dir", out.to_str().unwrap()]),
+        records.as_bytes(),
+    );
     expect_code(&run, 1);
     assert!(out.join("wire/1.json").is_file() && out.join("wire/2.json").is_file());
     let failed = count_status(&out, "failed");

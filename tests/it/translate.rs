@@ -1,7 +1,7 @@
 //! `tarjuman translate` as a process, on the tiny random-weight model `models/tiny-marian`:
 //! its translations are gibberish, but structure, formats, flags and errors are real.
 
-use crate::common::{bin, root};
+use crate::common::{bin, output_with_stdin, root};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -14,25 +14,11 @@ fn translate(args: &[&str], stdin: Option<&str>) -> Output {
     cmd.arg("translate")
         .args(args)
         .arg("--model-dir")
-        .arg(tiny_model())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("tarjuman runs");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        .arg(tiny_model());
+    match stdin {
+        Some(text) => output_with_stdin(&mut cmd, text.as_bytes()),
+        None => cmd.stdin(Stdio::null()).output().expect("tarjuman runs"),
     }
-    child.wait_with_output().unwrap()
 }
 
 /// Asserts success, showing stderr otherwise.
