@@ -2,5 +2,7 @@
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
 mod common;
+mod models;
 mod render;
 mod segment;
+mod tokenizer;
