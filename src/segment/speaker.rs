@@ -424,6 +424,18 @@ mod tests {
     }
 
     #[test]
+    fn regression_apostrophe_before_a_quote_is_not_a_word() {
+        // Found by the property test: a word made only of `’` was cut inside the character.
+        for text in ["’\".\"", "’«نعم»", "-- \"x\""] {
+            for lang in [Lang::Ar, Lang::En] {
+                let _ = speakers(text, lang);
+            }
+        }
+        let text = "’ said: “yes it is”";
+        assert_eq!(speakers(text, Lang::En), [None]);
+    }
+
+    #[test]
     fn english_speakers() {
         let cases: &[(&str, &[Option<&str>])] = &[
             (
