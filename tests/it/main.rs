@@ -3,3 +3,4 @@
 
 mod align;
 mod common;
+mod render;
