@@ -18,6 +18,7 @@
 
 use super::stem::{
     arabic_key, english_key, fold, is_arabic_letter, is_arabic_stopword, is_english_stopword,
+    light_stem,
 };
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -367,7 +368,8 @@ impl Builder {
     /// Records one Arabic gloss ↔ English gloss pair (phrase map both ways, and word links
     /// when the Arabic side is one word and the English side a short phrase).
     fn add_pair(&mut self, ar: &str, en: &str) {
-        let ar_words: Vec<String> = words(ar).map(arabic_key).collect();
+        let folded = fold(ar);
+        let ar_words: Vec<&str> = words(&folded).map(light_stem).collect();
         let en_words: Vec<&str> = words(en).collect();
         if ar_words.is_empty()
             || en_words.is_empty()
@@ -380,7 +382,7 @@ impl Builder {
         self.inner.pairs += 1;
         let en_keys: Vec<String> = en_words.iter().map(|w| english_key(w)).collect();
         let en_gloss = en_words.join(" ").to_lowercase();
-        let ar_gloss = words(ar).map(fold).collect::<Vec<_>>().join(" ");
+        let ar_gloss = words(&folded).collect::<Vec<_>>().join(" ");
         let en_gloss_id = intern(
             &mut self.en_gloss_index,
             &mut self.inner.en_glosses,
@@ -403,7 +405,11 @@ impl Builder {
             .iter()
             .filter(|k| !is_english_stopword(k) && k.chars().any(char::is_alphabetic))
             .collect();
-        let ar_content: Vec<&String> = ar_words.iter().filter(|k| !is_arabic_stopword(k)).collect();
+        let ar_content: Vec<&str> = ar_words
+            .iter()
+            .copied()
+            .filter(|k| !is_arabic_stopword(k))
+            .collect();
         // Word links: one content word against a short phrase on the other side ("ذهب" ↔
         // "went"; «معدن الذهب» ↔ "gold" gives ذهب ↔ gold, and معدن ↔ gold, a tolerable
         // false link). Two phrases are not linked word by word: their word order differs.
