@@ -3,4 +3,7 @@
 
 mod align;
 mod common;
+mod models;
 mod render;
+mod segment;
+mod tokenizer;
