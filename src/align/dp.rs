@@ -82,9 +82,7 @@ impl Band {
                 ((share * m as f64).round() as usize).min(m)
             };
             centre.push(c);
-            if i < n {
-                acc += ar_len[i];
-            }
+            acc += ar_len.get(i).copied().unwrap_or(0.0);
         }
         let mut lo = Vec::with_capacity(n + 1);
         let mut hi = Vec::with_capacity(n + 1);
