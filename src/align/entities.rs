@@ -75,6 +75,26 @@ const WEEKDAYS: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
+/// Arabic names of the months (Egyptian/Gulf loan names and Levantine names) and weekdays, on
+/// the normalized view, in the order of [`MONTHS`] and [`WEEKDAYS`].
+const AR_MONTHS: [&[&str]; 12] = [
+    &["يناير", "كانون الثاني"],
+    &["فبراير", "شباط"],
+    &["مارس", "اذار"],
+    &["ابريل", "نيسان"],
+    &["مايو", "ايار"],
+    &["يونيو", "حزيران"],
+    &["يوليو", "تموز"],
+    &["اغسطس", "اب"],
+    &["سبتمبر", "ايلول"],
+    &["اكتوبر", "تشرين الاول"],
+    &["نوفمبر", "تشرين الثاني"],
+    &["ديسمبر", "كانون الاول"],
+];
+const AR_WEEKDAYS: [&str; 7] = [
+    "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد",
+];
+
 /// Arabic words before a name that say what it is (on the normalized view).
 const AR_ORGANISATION_HEADS: &[&str] = &[
     "وكاله", "شركه", "وزاره", "منظمه", "حزب", "صحيفه", "جامعه", "مجلس", "هيئه", "بنك",
@@ -393,7 +413,7 @@ fn locate(
     };
     let mut candidates: Vec<Found> = Vec::new();
     if matches!(m.kind, Some(EntityKind::Number | EntityKind::Date)) {
-        if let Some(span) = find_number(m, a) {
+        if let Some(span) = find_date(m, a) {
             candidates.push(found(span, NUMBER_SCORE, None));
         }
     }
@@ -402,7 +422,7 @@ fn locate(
             candidates.push(found(span, GAZETTEER_SCORE, Some(EntityKind::Place)));
         }
     }
-    if !matches!(m.kind, Some(EntityKind::Number)) {
+    if !matches!(m.kind, Some(EntityKind::Number | EntityKind::Date)) {
         if let Some(n) = find_name(&a.words, &m.text) {
             let kind = arabic_head_kind(&a.words, n.words.start);
             candidates.push(found(n.span, n.score, kind));
@@ -466,6 +486,37 @@ fn original_prefix_len(word: &str, cut: &str) -> usize {
     0
 }
 
+/// A number or date: its digits ([`find_number`]) together with a month or weekday name
+/// written next to them (25 أبريل 2024), or the month or weekday alone.
+fn find_date(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
+    let lower = m.text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).collect();
+    let names: Vec<&str> = MONTHS
+        .iter()
+        .zip(AR_MONTHS)
+        .filter(|(en, _)| words.contains(en))
+        .flat_map(|(_, ar)| ar.iter().copied())
+        .chain(
+            WEEKDAYS
+                .iter()
+                .zip(AR_WEEKDAYS)
+                .filter(|(en, _)| words.contains(en))
+                .map(|(_, ar)| ar),
+        )
+        .collect();
+    let named = names.iter().find_map(|n| find_phrase(&a.words, n));
+    let digits = find_number(m, a);
+    match (named, digits) {
+        // Next to each other: one span (a word and a space or two between them).
+        (Some(n), Some(d)) if n.start.max(d.start).saturating_sub(n.end.min(d.end)) <= 4 => {
+            Some(Span::new(n.start.min(d.start), n.end.max(d.end)))
+        }
+        (_, Some(d)) => Some(d),
+        (n, None) if !m.text.chars().any(|c| c.is_ascii_digit()) => n,
+        _ => None,
+    }
+}
+
 /// Equal numbers: the mention's digits (thousands separators dropped) written in any digit
 /// script in the Arabic sentence.
 fn find_number(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
@@ -514,7 +565,6 @@ fn find_number(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
     }
     let start = hits.iter().map(|h| h.0).min()?;
     let end = hits.iter().map(|h| h.1).max()?;
-    // Take in a month or weekday word between or right after (25 أبريل 2024).
     Some(Span::new(start + a.offset, end + a.offset))
 }
 
@@ -586,10 +636,12 @@ fn linked_span(
 /// The kind the Arabic word before a name gives it (وكالة بلومبيرغ: an organisation).
 fn arabic_head_kind(words: &[ArWord<'_>], at: usize) -> Option<EntityKind> {
     let head = normalize_key(words.get(at.checked_sub(1)?)?.text);
-    let head = head.strip_prefix('و').filter(|h| h.len() > 4).unwrap_or(&head);
-    if AR_ORGANISATION_HEADS.contains(&head) {
+    // With or without a conjunction (ووكالة، وكالة: the و of وكالة is its own).
+    let heads = [Some(head.as_str()), head.strip_prefix('و')];
+    let is = |list: &[&str]| heads.iter().flatten().any(|h| list.contains(h));
+    if is(AR_ORGANISATION_HEADS) {
         Some(EntityKind::Organisation)
-    } else if AR_PERSON_HEADS.contains(&head) {
+    } else if is(AR_PERSON_HEADS) {
         Some(EntityKind::Person)
     } else {
         None
@@ -701,6 +753,133 @@ mod tests {
                 want.iter().map(|(t, k)| (t.to_string(), *k)).collect();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    /// An alignment of two hand-built documents, beads one to one.
+    fn aligned(ar: &[&str], en: &[&str]) -> Alignment {
+        use crate::alignment::Bead;
+        use crate::document::Lang;
+        let (ar, en) = (
+            super::super::testdoc::doc(Lang::Ar, ar),
+            super::super::testdoc::doc(Lang::En, en),
+        );
+        let beads = (0..ar.sentences.len())
+            .map(|i| Bead {
+                ar: vec![SentenceId::from_index(i)],
+                en: vec![SentenceId::from_index(i)],
+                score: 1.0,
+                flags: Vec::new(),
+            })
+            .collect();
+        Alignment {
+            ar,
+            en,
+            origin: EnglishOrigin::Parallel,
+            beads,
+            entities: Vec::new(),
+            quotes: Vec::new(),
+        }
+    }
+
+    /// (Arabic text, English text, kind, entity id) of each pair, in Arabic order.
+    fn pairs(al: &Alignment) -> Vec<(&str, &str, EntityKind, u32)> {
+        al.entities
+            .iter()
+            .map(|p| (al.ar.slice(p.ar_span), al.en.slice(p.en_span), p.kind, p.entity.0))
+            .collect()
+    }
+
+    #[test]
+    fn names_places_and_dates_pair_up_and_surnames_share_the_entity() {
+        use EntityKind::*;
+        let mut al = aligned(
+            &[
+                "ذكرت وكالة بلومبيرغ أن اليزابيث كانتر رفضت طلب الصين في أبريل 2020.",
+                "وقالت كانتر إن تيك توك لن يقبل مثل هذه الطلبات من بكين.",
+            ],
+            &[
+                "Bloomberg reported that Elizabeth Kanter turned down China's request in April 2020.",
+                "Kanter said TikTok would not accept such requests from Beijing.",
+            ],
+        );
+        link_entities(&mut al, None);
+        let got = pairs(&al);
+        let want = [
+            ("بلومبيرغ", "Bloomberg", Organisation, 0),
+            ("اليزابيث كانتر", "Elizabeth Kanter", Other, 1),
+            ("الصين", "China", Place, 2),
+            ("أبريل 2020", "April 2020", Date, 3),
+            ("كانتر", "Kanter", Other, 1),
+            ("تيك توك", "TikTok", Other, 4),
+        ];
+        if Gazetteer::system().is_empty() {
+            eprintln!("no gazetteer data: checking names only");
+            assert!(got.contains(&want[0]) && got.contains(&want[4]), "{got:?}");
+            return;
+        }
+        assert_eq!(got, want);
+        assert!(al.entities.iter().all(|p| p.score > 0.8 && p.score <= 1.0));
+    }
+
+    #[test]
+    fn unrelated_names_do_not_pair() {
+        let mut al = aligned(
+            &["وقال محمود عباس إن كارتر زار غزة."],
+            &["Mohammed Abbas said Kanter visited Gaza."],
+        );
+        link_entities(&mut al, None);
+        let got = pairs(&al);
+        assert!(
+            got.iter().all(|(_, en, _, _)| !en.contains("Kanter") && !en.contains("Mohammed")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn the_dictionary_pairs_translated_names() {
+        let lex = Lexicon::from_pairs([
+            ("وزارة", "ministry"),
+            ("الخارجية", "foreign"),
+            ("خارجية", "foreign affairs"),
+        ]);
+        let mut al = aligned(
+            &["وانتقدت وزارة الخارجية القرار."],
+            &["The Foreign Ministry criticised the decision."],
+        );
+        link_entities(&mut al, Some(&lex));
+        assert_eq!(
+            pairs(&al),
+            [("وزارة الخارجية", "Foreign Ministry", EntityKind::Organisation, 0)]
+        );
+    }
+
+    #[test]
+    fn model_links_find_names_the_other_signals_miss() {
+        use crate::alignment::{ModelInfo, Translation};
+        let mut al = aligned(&["زار الرئيس شي جينبينغ موسكو."], &["President Xi visited Moscow."]);
+        // Word links as the model's alignment head would give them (sentence-relative bytes).
+        let ar = al.ar.sentence_text(SentenceId(0)).to_owned();
+        let en = al.en.sentence_text(SentenceId(0)).to_owned();
+        let at = |s: &str, w: &str| {
+            let i = s.find(w).unwrap();
+            Span::new(i, i + w.len())
+        };
+        let links = vec![
+            WordLink { src: at(&ar, "شي"), tgt: at(&en, "Xi") },
+            WordLink { src: at(&ar, "زار"), tgt: at(&en, "visited") },
+        ];
+        al.origin = EnglishOrigin::Translated {
+            model: ModelInfo { id: "test double".into(), revision: "local".into() },
+            translations: vec![Translation {
+                sentence: SentenceId(0),
+                text: en.clone(),
+                flags: Vec::new(),
+                links,
+            }],
+        };
+        link_entities(&mut al, None);
+        let got = pairs(&al);
+        assert!(got.iter().any(|&(a, e, k, _)| a == "شي" && e == "Xi" && k == EntityKind::Person), "{got:?}");
     }
 
     #[test]
