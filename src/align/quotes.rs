@@ -329,3 +329,105 @@ fn best<'a>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::testdoc::doc;
+    use crate::document::Lang;
+
+    fn arabic() -> Document {
+        doc(
+            Lang::Ar,
+            &[
+                "وقال متحدث باسم تيك توك: «رفضنا هذا الطلب لأنه يخالف قواعدنا».",
+                "وأضاف: «سنواصل العمل مع الجميع».",
+            ],
+        )
+    }
+
+    fn english() -> Document {
+        doc(
+            Lang::En,
+            &[
+                "TikTok rejected a request from a Chinese agency, officials said.",
+                "“We rejected this request because it breaks our rules,” a TikTok spokesperson said.",
+                "The company has rules against hidden accounts.",
+            ],
+        )
+    }
+
+    fn lexicon() -> Lexicon {
+        Lexicon::from_pairs([
+            ("رفض", "reject"),
+            ("طلب", "request"),
+            ("يخالف", "break"),
+            ("قواعد", "rules"),
+        ])
+    }
+
+    /// The English text of each match of quote `i`, best first.
+    fn found<'a>(m: &[QuoteMatch], i: usize, docs: &'a [Document]) -> Vec<&'a str> {
+        m[i].matches
+            .iter()
+            .map(|c| docs[c.source].slice(c.span))
+            .collect()
+    }
+
+    #[test]
+    fn an_arabic_quote_finds_its_english_wording_first() {
+        let (ar, en) = (arabic(), [english()]);
+        let m = match_quotes(&ar, &en, Some(&lexicon()), None);
+        assert_eq!((m[0].side, m[0].quote), (Side::Ar, QuoteId(0)));
+        let got = found(&m, 0, &en);
+        assert_eq!(got[0], "We rejected this request because it breaks our rules,");
+        // The looser sentence sharing two words ranks below.
+        assert!(got.len() >= 2 && got[1].starts_with("TikTok rejected"), "{got:?}");
+        assert!(m[0].matches[0].score > m[0].matches[1].score);
+    }
+
+    #[test]
+    fn a_quote_without_evidence_has_no_match() {
+        let (ar, en) = (arabic(), [english()]);
+        let m = match_quotes(&ar, &en, Some(&lexicon()), None);
+        assert_eq!((m[1].side, m[1].quote), (Side::Ar, QuoteId(1)));
+        assert!(m[1].matches.is_empty(), "{:?}", m[1].matches);
+    }
+
+    #[test]
+    fn english_quotes_are_matched_back_to_arabic() {
+        let (ar, en) = (arabic(), [english()]);
+        let m = match_quotes(&ar, &en, Some(&lexicon()), None);
+        let back: Vec<&QuoteMatch> = m.iter().filter(|q| q.side == Side::En).collect();
+        assert_eq!(back.len(), 1);
+        let best = &back[0].matches[0];
+        assert_eq!(ar.slice(best.span), "رفضنا هذا الطلب لأنه يخالف قواعدنا");
+        assert_eq!(best.source, 0);
+    }
+
+    #[test]
+    fn a_model_translation_finds_the_wording_without_a_dictionary() {
+        let (ar, en) = (arabic(), [english()]);
+        let tr = [
+            "We refused this request because it breaks our rules".to_string(),
+            "We will continue working with everyone".to_string(),
+        ];
+        let without = match_quotes(&ar, &en, None, None);
+        assert!(without[0].matches.is_empty());
+        let with = match_quotes(&ar, &en, None, Some(&tr));
+        assert_eq!(
+            found(&with, 0, &en)[0],
+            "We rejected this request because it breaks our rules,"
+        );
+        assert!(with[1].matches.is_empty());
+    }
+
+    #[test]
+    fn matches_are_searched_in_every_source() {
+        let other = doc(Lang::En, &["A spokesperson said: “We rejected this request.”"]);
+        let sources = [english(), other];
+        let m = match_quotes(&arabic(), &sources, Some(&lexicon()), None);
+        let in_sources: Vec<usize> = m[0].matches.iter().map(|c| c.source).collect();
+        assert!(in_sources.contains(&0) && in_sources.contains(&1), "{in_sources:?}");
+    }
+}
