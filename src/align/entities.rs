@@ -34,6 +34,8 @@ pub struct Mention {
     pub text: String,
     /// What the English side alone says it is; `None` when only the Arabic side can tell.
     pub kind: Option<EntityKind>,
+    /// Starts a sentence (or a quote): capitalised whatever it is, so a weaker sign of a name.
+    pub initial: bool,
 }
 
 /// Capitalised words that start sentences without being names.
@@ -91,9 +93,7 @@ const AR_MONTHS: [&[&str]; 12] = [
     &["نوفمبر", "تشرين الثاني"],
     &["ديسمبر", "كانون الاول"],
 ];
-const AR_WEEKDAYS: [&str; 7] = [
-    "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد",
-];
+const AR_WEEKDAYS: [&str; 7] = ["اثنين", "ثلاثاء", "اربعاء", "خميس", "جمعه", "سبت", "احد"];
 
 /// Arabic words before a name that say what it is (on the normalized view).
 const AR_ORGANISATION_HEADS: &[&str] = &[
@@ -201,6 +201,7 @@ pub fn english_mentions(text: &str, offset: usize) -> Vec<Mention> {
             span: span.shift(offset),
             text: text[span.range()].to_owned(),
             kind,
+            initial: toks[a].initial,
         });
     };
     while i < toks.len() {
@@ -314,6 +315,8 @@ const GAZETTEER_SCORE: f32 = 0.95;
 const NUMBER_SCORE: f32 = 0.9;
 /// Base score of a name found through the dictionary (plus up to 0.2 for full coverage).
 const LEXICON_SCORE: f32 = 0.7;
+/// Score factor of a name found through one word of a longer English name.
+const PART_DISCOUNT: f32 = 0.95;
 /// Score of a name found only through the model's word links.
 const LINK_SCORE: f32 = 0.6;
 
@@ -351,16 +354,27 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
                 .and_then(|t| t.get(en_id.index()))
                 .filter(|t| t.sentence.index() < ar.sentences.len())
                 .map(|t| (t.sentence, t.links.as_slice(), s.span.start));
-            for m in english_mentions(en.slice(s.span), s.span.start) {
-                let best = ar_sents
+            let best = |m: &Mention| {
+                ar_sents
                     .iter()
                     .flat_map(|a| {
                         let link = sentence_links.filter(|(sid, _, _)| *sid == a.id);
-                        locate(&m, a, gazetteer, lexicon, link)
+                        locate(m, a, gazetteer, lexicon, link)
                     })
-                    .max_by(|x, y| x.score.total_cmp(&y.score));
-                if let Some(f) = best {
+                    .max_by(|x, y| x.score.total_cmp(&y.score))
+            };
+            for m in english_mentions(en.slice(s.span), s.span.start) {
+                if let Some(f) = best(&m) {
                     found.push((m, en_id, f));
+                    continue;
+                }
+                // Not found whole ("Northern Ireland" is أيرلندا الشمالية, "Ramesses II" is
+                // رمسيس الثاني): its words, each on its own, with a little less confidence.
+                for part in mention_parts(&m) {
+                    if let Some(mut f) = best(&part) {
+                        f.score *= PART_DISCOUNT;
+                        found.push((part, en_id, f));
+                    }
                 }
             }
         }
@@ -397,6 +411,30 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
     alignment.entities = pairs.into_iter().map(|(p, _, _)| p).collect();
 }
 
+/// The words of a multiword name mention, each as a mention of its own (connectors and
+/// one-letter words left out).
+fn mention_parts(m: &Mention) -> Vec<Mention> {
+    if m.kind.is_some_and(|k| matches!(k, EntityKind::Number | EntityKind::Date)) {
+        return Vec::new();
+    }
+    let toks = english_tokens(&m.text);
+    if toks.len() < 2 {
+        return Vec::new();
+    }
+    toks.iter()
+        .filter(|t| is_capitalised(t.text) && t.text.chars().count() > 1)
+        .filter(|t| !CONNECTORS.contains(&lower(t.text).as_str()))
+        .map(|t| Mention {
+            span: Span::new(m.span.start + t.start, m.span.start + t.end),
+            text: t.text.to_owned(),
+            kind: None,
+            // A word of a longer name is capitalised because the name is, whatever the word
+            // ("Treaty", "River"): as weak a sign as a sentence-initial capital.
+            initial: true,
+        })
+        .collect()
+}
+
 /// The best place for mention `m` in one Arabic sentence, by every kind of evidence.
 fn locate(
     m: &Mention,
@@ -428,6 +466,9 @@ fn locate(
             candidates.push(found(n.span, n.score, kind));
         }
     }
+    // A capitalised dictionary word at the start of a sentence is most often just a word
+    // ("Examples are…"); elsewhere, or with several words, it is a translated name.
+    let lexicon = lexicon.filter(|_| !m.initial || m.text.contains(' '));
     if let Some(lex) = lexicon {
         if let Some((span, coverage)) = find_translated(&a.words, &m.text, lex) {
             candidates.push(found(span, LEXICON_SCORE + 0.2 * coverage, None));
@@ -447,6 +488,12 @@ fn locate(
         .max_by(|x, y| x.score.total_cmp(&y.score))
 }
 
+/// What may stand before a name in the same word: a proclitic, the article, or both
+/// (normalized; longest first within each family so the name keeps the most letters).
+const PREFIXES: [&str; 15] = [
+    "", "و", "ب", "ل", "ف", "ك", "وب", "ول", "لل", "ال", "وال", "بال", "فال", "كال", "ولل",
+];
+
 /// A run of words whose normalized text is `key` (a gazetteer name), allowing a one-letter
 /// proclitic on the first word (لدول المملكة المتحدة, وبكين).
 fn find_phrase(words: &[ArWord<'_>], key: &str) -> Option<Span> {
@@ -454,14 +501,13 @@ fn find_phrase(words: &[ArWord<'_>], key: &str) -> Option<Span> {
     let keys: Vec<String> = words.iter().map(|w| normalize_key(w.text)).collect();
     for first in 0..words.len().saturating_sub(n - 1) {
         let joined = keys[first..first + n].join(" ");
-        let head_len = joined.len();
-        for cut in ["", "و", "ب", "ل", "ف", "ك", "وب", "ول", "لل"] {
+        for cut in PREFIXES {
             let Some(rest) = joined.strip_prefix(cut) else {
                 continue;
             };
             // «للصين» is ل + الصين: the article's alef is dropped after ل.
             let matches = rest == key || (cut == "لل" && format!("ا{}", &joined[2..]) == key);
-            if matches && (cut.is_empty() || rest.len() < head_len) {
+            if matches {
                 let w = &words[first];
                 let skip = original_prefix_len(w.text, cut);
                 return Some(Span::new(w.span.start + skip, words[first + n - 1].span.end));
