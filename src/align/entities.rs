@@ -296,6 +296,8 @@ pub fn english_mentions(text: &str, offset: usize) -> Vec<Mention> {
 #[derive(Debug, Clone)]
 struct Found {
     span: Span,
+    /// Number of Arabic words in the span.
+    words: usize,
     sentence: SentenceId,
     score: f32,
     kind: Option<EntityKind>,
@@ -315,6 +317,8 @@ const GAZETTEER_SCORE: f32 = 0.95;
 const NUMBER_SCORE: f32 = 0.9;
 /// Base score of a name found through the dictionary (plus up to 0.2 for full coverage).
 const LEXICON_SCORE: f32 = 0.7;
+/// Ranking bonus per Arabic word when two mentions claim the same words.
+const LONGER_NAME_BONUS: f32 = 0.05;
 /// Score factor of a name found through one word of a longer English name.
 const PART_DISCOUNT: f32 = 0.95;
 /// Score of a name found only through the model's word links.
@@ -368,18 +372,34 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
                     found.push((m, en_id, f));
                     continue;
                 }
-                // Not found whole ("Northern Ireland" is أيرلندا الشمالية, "Ramesses II" is
-                // رمسيس الثاني): its words, each on its own, with a little less confidence.
-                for part in mention_parts(&m) {
-                    if let Some(mut f) = best(&part) {
-                        f.score *= PART_DISCOUNT;
-                        found.push((part, en_id, f));
+                // Not found whole ("Northern Ireland" is أيرلندا الشمالية, "Foreign Secretary
+                // Liz Truss" is وزيرة الخارجية ليز تروس): its parts, longest first, with a
+                // little less confidence.
+                let mut parts: Vec<_> = mention_parts(&m)
+                    .into_iter()
+                    .filter_map(|(words, part)| best(&part).map(|f| (words, part, f)))
+                    .collect();
+                // Longer first (Boris Johnson before Boris), then best; parts share no words.
+                parts.sort_by(|x, y| {
+                    y.0.len()
+                        .cmp(&x.0.len())
+                        .then(y.2.score.total_cmp(&x.2.score))
+                });
+                let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
+                for (words, part, mut f) in parts {
+                    if covered.iter().any(|c| c.start < words.end && words.start < c.end) {
+                        continue;
                     }
+                    f.score *= PART_DISCOUNT;
+                    found.push((part, en_id, f));
+                    covered.push(words);
                 }
             }
         }
-        // Each Arabic span names one thing: the best-scored mention keeps it.
-        found.sort_by(|a, b| b.2.score.total_cmp(&a.2.score));
+        // Each Arabic span names one thing: the best-scored mention keeps it, a longer name
+        // winning near-ties (ليز تروس ↔ Liz Truss over تروس ↔ Truss from another sentence).
+        let rank = |f: &Found| f.score + LONGER_NAME_BONUS * f.words as f32;
+        found.sort_by(|a, b| rank(&b.2).total_cmp(&rank(&a.2)));
         let mut taken: Vec<Span> = Vec::new();
         for (m, en_id, f) in found {
             if taken
@@ -411,28 +431,46 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
     alignment.entities = pairs.into_iter().map(|(p, _, _)| p).collect();
 }
 
-/// The words of a multiword name mention, each as a mention of its own (connectors and
-/// one-letter words left out).
-fn mention_parts(m: &Mention) -> Vec<Mention> {
+/// The shorter names inside a multiword mention, longest first, each with the range of the
+/// mention's words it covers: "Foreign Secretary Liz Truss" gives "Secretary Liz Truss",
+/// "Foreign Secretary Liz", then "Liz Truss" … and the single words. A part starts and ends
+/// on a capitalised word that is not a connector; after a title (Secretary, President) it is
+/// a person.
+fn mention_parts(m: &Mention) -> Vec<(std::ops::Range<usize>, Mention)> {
     if m.kind.is_some_and(|k| matches!(k, EntityKind::Number | EntityKind::Date)) {
         return Vec::new();
     }
     let toks = english_tokens(&m.text);
-    if toks.len() < 2 {
-        return Vec::new();
+    let n = toks.len();
+    let edge = |t: &Tok| {
+        is_capitalised(t.text)
+            && t.text.chars().count() > 1
+            && !CONNECTORS.contains(&lower(t.text).as_str())
+    };
+    let mut parts = Vec::new();
+    for len in (1..n).rev() {
+        for first in 0..=n - len {
+            let last = first + len - 1;
+            if !edge(&toks[first]) || !edge(&toks[last]) {
+                continue;
+            }
+            let after_title =
+                first > 0 && PERSON_TITLES.contains(&lower(toks[first - 1].text).as_str());
+            let (a, b) = (toks[first].start, toks[last].end);
+            parts.push((
+                first..last + 1,
+                Mention {
+                    span: Span::new(m.span.start + a, m.span.start + b),
+                    text: m.text[a..b].to_owned(),
+                    kind: after_title.then_some(EntityKind::Person),
+                    // A word of a longer name is capitalised because the name is, whatever
+                    // the word ("Treaty", "River"): as weak a sign as a sentence-initial one.
+                    initial: true,
+                },
+            ));
+        }
     }
-    toks.iter()
-        .filter(|t| is_capitalised(t.text) && t.text.chars().count() > 1)
-        .filter(|t| !CONNECTORS.contains(&lower(t.text).as_str()))
-        .map(|t| Mention {
-            span: Span::new(m.span.start + t.start, m.span.start + t.end),
-            text: t.text.to_owned(),
-            kind: None,
-            // A word of a longer name is capitalised because the name is, whatever the word
-            // ("Treaty", "River"): as weak a sign as a sentence-initial capital.
-            initial: true,
-        })
-        .collect()
+    parts
 }
 
 /// The best place for mention `m` in one Arabic sentence, by every kind of evidence.
@@ -445,6 +483,11 @@ fn locate(
 ) -> Option<Found> {
     let found = |span: Span, score: f32, kind: Option<EntityKind>| Found {
         span,
+        words: a
+            .words
+            .iter()
+            .filter(|w| span.start < w.span.end && w.span.start < span.end)
+            .count(),
         sentence: a.id,
         score,
         kind,
@@ -455,12 +498,15 @@ fn locate(
             candidates.push(found(span, NUMBER_SCORE, None));
         }
     }
-    for key in gazetteer.arabic(&m.text) {
+    let places = gazetteer.arabic(&m.text);
+    for key in places {
         if let Some(span) = find_phrase(&a.words, key) {
             candidates.push(found(span, GAZETTEER_SCORE, Some(EntityKind::Place)));
         }
     }
-    if !matches!(m.kind, Some(EntityKind::Number | EntityKind::Date)) {
+    // A place the gazetteer knows is written the way it says (الصين, not a word that happens
+    // to sound like "China"); other names are transliterated.
+    if places.is_empty() && !matches!(m.kind, Some(EntityKind::Number | EntityKind::Date)) {
         if let Some(n) = find_name(&a.words, &m.text) {
             let kind = arabic_head_kind(&a.words, n.words.start);
             candidates.push(found(n.span, n.score, kind));
@@ -639,9 +685,9 @@ fn find_translated(words: &[ArWord<'_>], english: &str, lex: &Lexicon) -> Option
                 covered[k] = true;
             }
             let coverage = covered.iter().filter(|&&c| c).count() as f32 / en_words.len() as f32;
-            // Half the words at least, and all of a one- or two-word name.
-            let enough = coverage >= 0.99 || (en_words.len() > 2 && coverage >= 0.5);
-            if enough && best.as_ref().is_none_or(|b| coverage > b.1) {
+            // Every content word: a name half translated is half another name ("Foreign
+            // Secretary Liz Truss" is found as its parts instead).
+            if coverage >= 0.99 && best.is_none() {
                 best = Some((
                     Span::new(words[first].span.start, words[last].span.end),
                     coverage,
@@ -740,11 +786,23 @@ fn assign_entities(pairs: &mut [(EntityPair, String, String)]) {
         }
     }
     let mut ids: HashMap<usize, EntityId> = HashMap::new();
+    let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
     for i in 0..n {
         let r = root(&mut parent, i);
         let next = EntityId::from_index(ids.len());
         let id = *ids.entry(r).or_insert(next);
         pairs[i].0.entity = id;
+        if pairs[i].0.kind != EntityKind::Other {
+            kinds.entry(id).or_insert(pairs[i].0.kind);
+        }
+    }
+    // What one mention tells of the entity holds for all (وكالة بلومبيرغ once: an agency).
+    for (p, _, _) in pairs.iter_mut() {
+        if p.kind == EntityKind::Other {
+            if let Some(&k) = kinds.get(&p.entity) {
+                p.kind = k;
+            }
+        }
     }
 }
 
