@@ -57,6 +57,8 @@ pub enum Error {
     },
     #[error("format {format} cannot show {what}")]
     Unsupported { format: String, what: String },
+    #[error("cannot render {format}: {reason}")]
+    Render { format: String, reason: String },
 
     // ---- batch ----
     #[error("{path}: {reason}")]
