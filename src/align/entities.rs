@@ -309,6 +309,8 @@ struct ArSentence<'a> {
     text: &'a str,
     offset: usize,
     words: Vec<ArWord<'a>>,
+    /// The words normalized ([`normalize_key`]), for gazetteer and date lookups.
+    keys: Vec<String>,
 }
 
 /// Score of a gazetteer hit: a curated list, so near-certain.
@@ -343,11 +345,13 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
             .map(|&id| {
                 let s = ar.sentence(id);
                 let text = ar.slice(s.span);
+                let words = arabic_words(text, s.span.start);
                 ArSentence {
                     id,
                     text,
                     offset: s.span.start,
-                    words: arabic_words(text, s.span.start),
+                    keys: words.iter().map(|w| normalize_key(w.text)).collect(),
+                    words,
                 }
             })
             .collect();
@@ -500,7 +504,7 @@ fn locate(
     }
     let places = gazetteer.arabic(&m.text);
     for key in places {
-        if let Some(span) = find_phrase(&a.words, key) {
+        if let Some(span) = find_phrase(a, key) {
             candidates.push(found(span, GAZETTEER_SCORE, Some(EntityKind::Place)));
         }
     }
@@ -542,9 +546,9 @@ const PREFIXES: [&str; 15] = [
 
 /// A run of words whose normalized text is `key` (a gazetteer name), allowing a one-letter
 /// proclitic on the first word (لدول المملكة المتحدة, وبكين).
-fn find_phrase(words: &[ArWord<'_>], key: &str) -> Option<Span> {
+fn find_phrase(a: &ArSentence<'_>, key: &str) -> Option<Span> {
+    let (words, keys) = (&a.words, &a.keys);
     let n = key.split(' ').count();
-    let keys: Vec<String> = words.iter().map(|w| normalize_key(w.text)).collect();
     for first in 0..words.len().saturating_sub(n - 1) {
         let joined = keys[first..first + n].join(" ");
         for cut in PREFIXES {
@@ -596,7 +600,7 @@ fn find_date(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
                 .map(|(_, ar)| ar),
         )
         .collect();
-    let named = names.iter().find_map(|n| find_phrase(&a.words, n));
+    let named = names.iter().find_map(|n| find_phrase(a, n));
     let digits = find_number(m, a);
     match (named, digits) {
         // Next to each other: one span (a word and a space or two between them).
