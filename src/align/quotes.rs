@@ -18,7 +18,8 @@
 //! start from either side.
 
 use super::lexicon::{EnKey, Lexicon};
-use super::names::{arabic_words, name_similarity};
+use super::entities::english_mentions;
+use super::names::{arabic_words, find_name, name_similarity};
 use super::romanize::MATCH;
 use super::stem::{arabic_key, english_key, fold, is_english_stopword};
 use crate::alignment::{QuoteCandidate, QuoteMatch, Side};
@@ -38,10 +39,20 @@ const TRANSLATION_WEIGHT: f32 = 0.6;
 /// An Arabic word and what it may say in English.
 struct ArTok<'a> {
     text: &'a str,
-    /// English dictionary keys it translates to (content words only), sorted.
-    glosses: Vec<EnKey>,
+    /// English dictionary keys it translates to (content words only), sorted, with their text.
+    glosses: Vec<(EnKey, &'a str)>,
     number: Option<String>,
 }
+
+/// Arabic function words (normalized): the dictionary glosses them with English function
+/// words or with noise (أن → "Anne", من → "manna"), and every sentence has them, so they are
+/// no evidence either way.
+const AR_FUNCTION_WORDS: &[&str] = &[
+    "ان", "من", "في", "على", "الى", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "لهذا", "لذلك",
+    "التي", "الذي", "الذين", "حيث", "مثل", "قد", "لا", "ما", "لم", "لن", "كان", "كانت", "هو",
+    "هي", "هم", "نحن", "انه", "انها", "او", "ثم", "بل", "لكن", "كما", "اذا", "عند", "بعد",
+    "قبل", "بين", "كل", "بعض", "غير", "حتى", "منذ", "ضد", "عبر", "لدى", "وهو", "وهي",
+];
 
 /// An English content word.
 struct EnTok<'a> {
@@ -51,9 +62,10 @@ struct EnTok<'a> {
     capital: bool,
 }
 
-fn ar_tokens<'a>(text: &'a str, lex: Option<&Lexicon>) -> Vec<ArTok<'a>> {
+fn ar_tokens<'a>(text: &'a str, lex: Option<&'a Lexicon>) -> Vec<ArTok<'a>> {
     let mut toks: Vec<ArTok> = arabic_words(text, 0)
         .into_iter()
+        .filter(|w| !AR_FUNCTION_WORDS.contains(&fold(w.text).as_str()))
         .map(|w| {
             let glosses = lex
                 .and_then(|l| {
@@ -61,8 +73,8 @@ fn ar_tokens<'a>(text: &'a str, lex: Option<&Lexicon>) -> Vec<ArTok<'a>> {
                     Some(
                         l.english_keys(k)
                             .iter()
-                            .copied()
-                            .filter(|&e| !is_english_stopword(l.en_key_text(e)))
+                            .map(|&e| (e, l.en_key_text(e)))
+                            .filter(|(_, t)| !is_english_stopword(t))
                             .collect(),
                     )
                 })
@@ -118,11 +130,26 @@ fn same(a: &ArTok<'_>, e: &EnTok<'_>) -> bool {
         return e.text.chars().filter(char::is_ascii_digit).collect::<String>() == *n;
     }
     if let Some(k) = e.lex {
-        if a.glosses.binary_search(&k).is_ok() {
+        if a.glosses.binary_search_by_key(&k, |g| g.0).is_ok() {
             return true;
         }
     }
+    // The light stemmer leaves some inflections apart ("declined" → declin, the gloss
+    // "decline"): a long common stem counts too.
+    if a.glosses.iter().any(|(_, g)| same_stem(g, &e.key)) {
+        return true;
+    }
     e.capital && a.text.chars().count() >= 3 && name_similarity(a.text, e.text) >= MATCH
+}
+
+/// Two English keys that differ only in a short ending on a stem of five letters or more.
+fn same_stem(a: &str, b: &str) -> bool {
+    let common = a
+        .bytes()
+        .zip(b.bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    common >= 5 && a.len() - common <= 2 && b.len() - common <= 2
 }
 
 /// Dictionary/name/number evidence between an Arabic and an English stretch, in 0..=1.
@@ -233,7 +260,7 @@ pub fn match_quotes(
     let mut out = Vec::new();
     for (qi, q) in ar.quotes.iter().enumerate() {
         let query = ar_tokens(ar.slice(q.inner), lexicon);
-        let speaker = q.speaker.map(|s| ar_tokens(ar.slice(s), lexicon));
+        let speaker = q.speaker.map(|s| ar.slice(s));
         let translation = translations
             .and_then(|t| t.get(qi))
             .map(|t| en_tokens(t, lexicon));
@@ -244,10 +271,8 @@ pub fn match_quotes(
             }
             if score > 0.0 {
                 score += bonus(c, || {
-                    let context = en_tokens(sources[c.source].slice(c.context), lexicon);
-                    speaker
-                        .as_ref()
-                        .is_some_and(|s| s.iter().any(|a| context.iter().any(|e| same(a, e))))
+                    let context = sources[c.source].slice(c.context);
+                    speaker.is_some_and(|s| speaker_named(s, context, lexicon))
                 });
             }
             (c, score)
@@ -266,15 +291,12 @@ pub fn match_quotes(
     for (si, doc) in sources.iter().enumerate() {
         for (qi, q) in doc.quotes.iter().enumerate() {
             let query = en_tokens(doc.slice(q.inner), lexicon);
-            let speaker = q.speaker.map(|s| en_tokens(doc.slice(s), lexicon));
+            let speaker = q.speaker.map(|s| doc.slice(s));
             let scored = ar_cands.iter().zip(&ar_toks).map(|(c, toks)| {
                 let mut score = evidence_score(toks, &query);
                 if score > 0.0 {
                     score += bonus(c, || {
-                        let context = ar_tokens(ar.slice(c.context), lexicon);
-                        speaker
-                            .as_ref()
-                            .is_some_and(|s| s.iter().any(|e| context.iter().any(|a| same(a, e))))
+                        speaker.is_some_and(|s| speaker_named(ar.slice(c.context), s, lexicon))
                     });
                 }
                 (c, score)
@@ -287,6 +309,21 @@ pub fn match_quotes(
         }
     }
     out
+}
+
+/// Whether an Arabic and an English stretch name the same speaker: a name of the English
+/// side written in the Arabic (متحدث باسم تيك توك ↔ a TikTok spokesperson), or a
+/// dictionary word in common (متحدث ↔ spokesman).
+fn speaker_named(ar: &str, en: &str, lexicon: Option<&Lexicon>) -> bool {
+    let words = arabic_words(ar, 0);
+    if english_mentions(en, 0)
+        .iter()
+        .any(|m| find_name(&words, &m.text).is_some())
+    {
+        return true;
+    }
+    let (a, e) = (ar_tokens(ar, lexicon), en_tokens(en, lexicon));
+    a.iter().any(|a| a.number.is_none() && e.iter().any(|e| same(a, e)))
 }
 
 /// The bonuses of a candidate: quoted on its side, and near the speaker.
