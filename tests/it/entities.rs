@@ -143,3 +143,58 @@ fn sample_names_pair_up_and_surnames_join_their_entity() {
     // Different people keep different ids.
     assert_ne!(has("ليز تروس", "Liz Truss").unwrap().3, full);
 }
+
+#[test]
+fn quotes_command_writes_the_report_as_json() {
+    let Some(path) = shared("samples/news-tiktok-ar.txt") else {
+        return;
+    };
+    let out = std::process::Command::new(crate::common::bin())
+        .arg("quotes")
+        .arg(&path)
+        .arg("--source")
+        .arg(root().join("tests/data/tiktok-en.txt"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let quotes = json["quotes"].as_array().expect("a quotes array");
+    let first = quotes
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().contains("الجهة الحكومية الصينية"))
+        .expect("the first statement");
+    for field in ["start", "end", "speaker", "matches"] {
+        assert!(first.get(field).is_some(), "no {field} in {first}");
+    }
+    let best = &first["matches"][0];
+    assert!(best["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("The Chinese government entity"));
+    assert!(best["source"].as_str().unwrap().ends_with("tiktok-en.txt"));
+    // Matches are best first.
+    let scores: Vec<f64> = first["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn quotes_command_names_a_missing_source() {
+    let Some(path) = shared("samples/news-tiktok-ar.txt") else {
+        return;
+    };
+    let out = std::process::Command::new(crate::common::bin())
+        .arg("quotes")
+        .arg(&path)
+        .args(["--source", "no-such-file.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-file.txt"), "{err}");
+}
