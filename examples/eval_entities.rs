@@ -79,7 +79,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(n, l)| {
             let f: Vec<&str> = l.split('\t').collect();
             if f.len() < 4 {
-                return Err(format!("{}:{}: expected 5 tab-separated columns", path.display(), n + 1));
+                return Err(format!(
+                    "{}:{}: expected 5 tab-separated columns",
+                    path.display(),
+                    n + 1
+                ));
             }
             Ok(Row {
                 doc: f[0].to_owned(),
@@ -100,7 +104,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     eprintln!(
         "{} rows; dictionary: {}",
         rows.len(),
-        if lexicon.is_some() { "Debian FreeDict" } else { "none" }
+        if lexicon.is_some() {
+            "Debian FreeDict"
+        } else {
+            "none"
+        }
     );
 
     let (mut tp, mut predicted, mut gold, mut pairs) = (0usize, 0usize, 0usize, 0usize);
@@ -150,7 +158,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if show {
                 for p in al.entities.iter().filter(|p| p.ar_sentence.index() == i) {
                     let words = al.ar.slice(p.ar_span).split_whitespace().map(key);
-                    let mark = if words.clone().all(|w| hit(&w)) { "ok " } else { "NO " };
+                    let mark = if words.clone().all(|w| hit(&w)) {
+                        "ok "
+                    } else {
+                        "NO "
+                    };
                     println!(
                         "{mark} {:?} {} ↔ {} ({:.2})",
                         p.kind,
@@ -159,8 +171,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         p.score
                     );
                 }
-                let missed: Vec<&&String> =
-                    propn.iter().filter(|p| !covered.iter().any(|w| w.ends_with(p.as_str()))).collect();
+                let missed: Vec<&&String> = propn
+                    .iter()
+                    .filter(|p| !covered.iter().any(|w| w.ends_with(p.as_str())))
+                    .collect();
                 if !missed.is_empty() {
                     println!("missed {missed:?} in: {}", row.en);
                 }
@@ -169,9 +183,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let p = tp as f64 / predicted.max(1) as f64;
     let r = tp as f64 / gold.max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     println!("name pairs: {pairs}  Arabic words covered: {predicted}  PROPN tokens: {gold}");
-    println!("precision {p:.3}  recall {r:.3}  F1 {f:.3}  ({:.1} s)", started.elapsed().as_secs_f64());
+    println!(
+        "precision {p:.3}  recall {r:.3}  F1 {f:.3}  ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -40,12 +40,80 @@ pub struct Mention {
 
 /// Capitalised words that start sentences without being names.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "after", "all", "also", "an", "and", "as", "at", "before", "both", "but", "by", "during",
-    "each", "for", "from", "he", "her", "here", "his", "however", "i", "if", "in", "it", "its",
-    "last", "many", "meanwhile", "most", "mr", "mrs", "ms", "dr", "my", "no", "not", "now", "of",
-    "on", "one", "our", "said", "says", "she", "since", "so", "some", "such", "that", "the", "their", "then",
-    "there", "these", "they", "this", "those", "to", "two", "under", "until", "we", "what",
-    "when", "where", "which", "while", "who", "why", "with", "yet", "you", "your",
+    "a",
+    "after",
+    "all",
+    "also",
+    "an",
+    "and",
+    "as",
+    "at",
+    "before",
+    "both",
+    "but",
+    "by",
+    "during",
+    "each",
+    "for",
+    "from",
+    "he",
+    "her",
+    "here",
+    "his",
+    "however",
+    "i",
+    "if",
+    "in",
+    "it",
+    "its",
+    "last",
+    "many",
+    "meanwhile",
+    "most",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "on",
+    "one",
+    "our",
+    "said",
+    "says",
+    "she",
+    "since",
+    "so",
+    "some",
+    "such",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "two",
+    "under",
+    "until",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "why",
+    "with",
+    "yet",
+    "you",
+    "your",
 ];
 
 /// Lowercase words that join capitalised words into one name.
@@ -56,25 +124,85 @@ const CONNECTORS: &[&str] = &[
 
 /// Words that make a name an organisation.
 const ORGANISATION_WORDS: &[&str] = &[
-    "agency", "army", "association", "authority", "bank", "bureau", "commission", "committee",
-    "company", "corp", "corporation", "council", "court", "department", "embassy", "forces",
-    "foundation", "government", "group", "inc", "institute", "league", "ltd", "ministry",
-    "news", "office", "organisation", "organization", "parliament", "party", "police", "times",
-    "union", "university",
+    "agency",
+    "army",
+    "association",
+    "authority",
+    "bank",
+    "bureau",
+    "commission",
+    "committee",
+    "company",
+    "corp",
+    "corporation",
+    "council",
+    "court",
+    "department",
+    "embassy",
+    "forces",
+    "foundation",
+    "government",
+    "group",
+    "inc",
+    "institute",
+    "league",
+    "ltd",
+    "ministry",
+    "news",
+    "office",
+    "organisation",
+    "organization",
+    "parliament",
+    "party",
+    "police",
+    "times",
+    "union",
+    "university",
 ];
 
 /// Titles before a name that make it a person.
 const PERSON_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "spokesman", "spokeswoman",
-    "spokesperson", "prince", "king", "queen", "sheikh", "chancellor", "premier", "senator",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "minister",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "prince",
+    "king",
+    "queen",
+    "sheikh",
+    "chancellor",
+    "premier",
+    "senator",
 ];
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const WEEKDAYS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// Arabic names of the months (Egyptian/Gulf loan names and Levantine names) and weekdays, on
@@ -97,10 +225,27 @@ const AR_WEEKDAYS: [&str; 7] = ["اثنين", "ثلاثاء", "اربعاء", "�
 
 /// Arabic words before a name that say what it is (on the normalized view).
 const AR_ORGANISATION_HEADS: &[&str] = &[
-    "وكاله", "شركه", "وزاره", "منظمه", "حزب", "صحيفه", "جامعه", "مجلس", "هيئه", "بنك",
+    "وكاله",
+    "شركه",
+    "وزاره",
+    "منظمه",
+    "حزب",
+    "صحيفه",
+    "جامعه",
+    "مجلس",
+    "هيئه",
+    "بنك",
 ];
 const AR_PERSON_HEADS: &[&str] = &[
-    "الرئيس", "السيد", "السيده", "الوزير", "وزير", "وزيره", "رئيس", "رئيسه", "المتحدث",
+    "الرئيس",
+    "السيد",
+    "السيده",
+    "الوزير",
+    "وزير",
+    "وزيره",
+    "رئيس",
+    "رئيسه",
+    "المتحدث",
 ];
 
 /// A word of an English text.
@@ -136,10 +281,10 @@ fn english_tokens(text: &str) -> Vec<Tok<'_>> {
         while j < chars.len() {
             let c = chars[j].1;
             let next_alnum = chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
-            if c.is_alphanumeric()
-                || (matches!(c, '-' | '\'' | '’' | '.' | ',') && next_alnum)
-                    && !(c == ',' && !chars[j - 1].1.is_ascii_digit())
-            {
+            // A comma joins digits only (2,500), not words.
+            let joiner = matches!(c, '-' | '\'' | '’' | '.')
+                || (c == ',' && chars[j - 1].1.is_ascii_digit());
+            if c.is_alphanumeric() || (joiner && next_alnum) {
                 j += 1;
             } else {
                 break;
@@ -168,7 +313,9 @@ fn english_tokens(text: &str) -> Vec<Tok<'_>> {
 fn is_capitalised(word: &str) -> bool {
     let mut rest = word;
     // al-Assad, el-Sisi, ash-Sharaa: the article is lowercase, the name is not.
-    for article in ["al-", "el-", "as-", "ash-", "ad-", "an-", "ar-", "at-", "az-"] {
+    for article in [
+        "al-", "el-", "as-", "ash-", "ad-", "an-", "ar-", "at-", "az-",
+    ] {
         if let Some(r) = word.strip_prefix(article) {
             rest = r;
         }
@@ -178,12 +325,17 @@ fn is_capitalised(word: &str) -> bool {
 
 fn is_acronym(word: &str) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    letters >= 2 && word.chars().all(|c| c.is_uppercase() || c == '.' || c == '-')
+    letters >= 2
+        && word
+            .chars()
+            .all(|c| c.is_uppercase() || c == '.' || c == '-')
 }
 
 fn is_number(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 fn lower(word: &str) -> String {
@@ -277,7 +429,9 @@ pub fn english_mentions(text: &str, offset: usize) -> Vec<Mention> {
             }
         }
         let words: Vec<String> = toks[i..=b].iter().map(|t| lower(t.text)).collect();
-        let kind = if words.iter().any(|w| ORGANISATION_WORDS.contains(&w.as_str()))
+        let kind = if words
+            .iter()
+            .any(|w| ORGANISATION_WORDS.contains(&w.as_str()))
             || (i == b && is_acronym(t.text))
         {
             Some(EntityKind::Organisation)
@@ -391,7 +545,10 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
                 });
                 let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
                 for (words, part, mut f) in parts {
-                    if covered.iter().any(|c| c.start < words.end && words.start < c.end) {
+                    if covered
+                        .iter()
+                        .any(|c| c.start < words.end && words.start < c.end)
+                    {
                         continue;
                     }
                     f.score *= PART_DISCOUNT;
@@ -441,7 +598,9 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
 /// on a capitalised word that is not a connector; after a title (Secretary, President) it is
 /// a person.
 fn mention_parts(m: &Mention) -> Vec<(std::ops::Range<usize>, Mention)> {
-    if m.kind.is_some_and(|k| matches!(k, EntityKind::Number | EntityKind::Date)) {
+    if m.kind
+        .is_some_and(|k| matches!(k, EntityKind::Number | EntityKind::Date))
+    {
         return Vec::new();
     }
     let toks = english_tokens(&m.text);
@@ -560,7 +719,10 @@ fn find_phrase(a: &ArSentence<'_>, key: &str) -> Option<Span> {
             if matches {
                 let w = &words[first];
                 let skip = original_prefix_len(w.text, cut);
-                return Some(Span::new(w.span.start + skip, words[first + n - 1].span.end));
+                return Some(Span::new(
+                    w.span.start + skip,
+                    words[first + n - 1].span.end,
+                ));
             }
         }
     }
@@ -569,7 +731,11 @@ fn find_phrase(a: &ArSentence<'_>, key: &str) -> Option<Span> {
 
 /// Bytes of `word` (as written, harakat included) that spell the normalized prefix `cut`.
 fn original_prefix_len(word: &str, cut: &str) -> usize {
-    let letters = if cut == "لل" { 1 } else { cut.chars().count() };
+    let letters = if cut == "لل" {
+        1
+    } else {
+        cut.chars().count()
+    };
     let mut seen = 0;
     for (i, c) in word.char_indices() {
         if seen == letters && !super::romanize::is_mark(c) {
@@ -625,7 +791,8 @@ fn find_number(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
     if digits.is_empty() {
         return None;
     }
-    let is_digit = |c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('۰'..='۹').contains(&c);
+    let is_digit =
+        |c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('۰'..='۹').contains(&c);
     let mut runs: Vec<(usize, usize, String)> = Vec::new();
     let mut chars = a.text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -635,7 +802,10 @@ fn find_number(m: &Mention, a: &ArSentence<'_>) -> Option<Span> {
         let mut end = i + c.len_utf8();
         while let Some(&(j, d)) = chars.peek() {
             let sep = matches!(d, ',' | '٬' | '.' | '٫')
-                && a.text[j + d.len_utf8()..].chars().next().is_some_and(is_digit);
+                && a.text[j + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_digit);
             if is_digit(d) || sep {
                 end = j + d.len_utf8();
                 chars.next();
@@ -717,7 +887,10 @@ fn linked_span(
         .collect();
     let hit: Vec<&ArWord> = words
         .iter()
-        .filter(|w| src.iter().any(|s| s.start < w.span.end && w.span.start < s.end))
+        .filter(|w| {
+            src.iter()
+                .any(|s| s.start < w.span.end && w.span.start < s.end)
+        })
         .collect();
     let (first, last) = (hit.first()?, hit.last()?);
     // A name is a few words; links scattered over the sentence are not one.
@@ -759,8 +932,7 @@ fn assign_entities(pairs: &mut [(EntityPair, String, String)]) {
     }
     let mut by_en: HashMap<String, usize> = HashMap::new();
     let mut by_ar: HashMap<String, usize> = HashMap::new();
-    for i in 0..n {
-        let (_, en, ar) = &pairs[i];
+    for (i, (_, en, ar)) in pairs.iter().enumerate() {
         for key in [by_en.get(en).copied(), by_ar.get(ar).copied()]
             .into_iter()
             .flatten()
@@ -791,13 +963,13 @@ fn assign_entities(pairs: &mut [(EntityPair, String, String)]) {
     }
     let mut ids: HashMap<usize, EntityId> = HashMap::new();
     let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
-    for i in 0..n {
+    for (i, (p, _, _)) in pairs.iter_mut().enumerate() {
         let r = root(&mut parent, i);
         let next = EntityId::from_index(ids.len());
         let id = *ids.entry(r).or_insert(next);
-        pairs[i].0.entity = id;
-        if pairs[i].0.kind != EntityKind::Other {
-            kinds.entry(id).or_insert(pairs[i].0.kind);
+        p.entity = id;
+        if p.kind != EntityKind::Other {
+            kinds.entry(id).or_insert(p.kind);
         }
     }
     // What one mention tells of the entity holds for all (وكالة بلومبيرغ once: an agency).
@@ -824,7 +996,8 @@ mod tests {
     #[test]
     fn english_names_acronyms_numbers_and_dates() {
         use EntityKind::*;
-        let table: &[(&str, &[(&str, Option<EntityKind>)])] = &[
+        type Row<'a> = (&'a str, &'a [(&'a str, Option<EntityKind>)]);
+        let table: &[Row] = &[
             (
                 "The Chinese government asked TikTok for an account, Bloomberg reported.",
                 &[("Chinese", None), ("TikTok", None), ("Bloomberg", None)],
@@ -893,7 +1066,14 @@ mod tests {
     fn pairs(al: &Alignment) -> Vec<(&str, &str, EntityKind, u32)> {
         al.entities
             .iter()
-            .map(|p| (al.ar.slice(p.ar_span), al.en.slice(p.en_span), p.kind, p.entity.0))
+            .map(|p| {
+                (
+                    al.ar.slice(p.ar_span),
+                    al.en.slice(p.en_span),
+                    p.kind,
+                    p.entity.0,
+                )
+            })
             .collect()
     }
 
@@ -938,7 +1118,8 @@ mod tests {
         link_entities(&mut al, None);
         let got = pairs(&al);
         assert!(
-            got.iter().all(|(_, en, _, _)| !en.contains("Kanter") && !en.contains("Mohammed")),
+            got.iter()
+                .all(|(_, en, _, _)| !en.contains("Kanter") && !en.contains("Mohammed")),
             "{got:?}"
         );
     }
@@ -957,14 +1138,22 @@ mod tests {
         link_entities(&mut al, Some(&lex));
         assert_eq!(
             pairs(&al),
-            [("وزارة الخارجية", "Foreign Ministry", EntityKind::Organisation, 0)]
+            [(
+                "وزارة الخارجية",
+                "Foreign Ministry",
+                EntityKind::Organisation,
+                0
+            )]
         );
     }
 
     #[test]
     fn model_links_find_names_the_other_signals_miss() {
         use crate::alignment::{ModelInfo, Translation};
-        let mut al = aligned(&["زار الرئيس شي جينبينغ موسكو."], &["President Xi visited Moscow."]);
+        let mut al = aligned(
+            &["زار الرئيس شي جينبينغ موسكو."],
+            &["President Xi visited Moscow."],
+        );
         // Word links as the model's alignment head would give them (sentence-relative bytes).
         let ar = al.ar.sentence_text(SentenceId(0)).to_owned();
         let en = al.en.sentence_text(SentenceId(0)).to_owned();
@@ -973,11 +1162,20 @@ mod tests {
             Span::new(i, i + w.len())
         };
         let links = vec![
-            WordLink { src: at(&ar, "شي"), tgt: at(&en, "Xi") },
-            WordLink { src: at(&ar, "زار"), tgt: at(&en, "visited") },
+            WordLink {
+                src: at(&ar, "شي"),
+                tgt: at(&en, "Xi"),
+            },
+            WordLink {
+                src: at(&ar, "زار"),
+                tgt: at(&en, "visited"),
+            },
         ];
         al.origin = EnglishOrigin::Translated {
-            model: ModelInfo { id: "test double".into(), revision: "local".into() },
+            model: ModelInfo {
+                id: "test double".into(),
+                revision: "local".into(),
+            },
             translations: vec![Translation {
                 sentence: SentenceId(0),
                 text: en.clone(),
@@ -987,7 +1185,11 @@ mod tests {
         };
         link_entities(&mut al, None);
         let got = pairs(&al);
-        assert!(got.iter().any(|&(a, e, k, _)| a == "شي" && e == "Xi" && k == EntityKind::Person), "{got:?}");
+        assert!(
+            got.iter()
+                .any(|&(a, e, k, _)| a == "شي" && e == "Xi" && k == EntityKind::Person),
+            "{got:?}"
+        );
     }
 
     #[test]

@@ -203,7 +203,10 @@ fn cldr_names(xml: &str) -> HashMap<String, Vec<String>> {
                 // Numeric codes are regions (001 world, 145 Western Asia): not place names
                 // anyone writes as a proper noun in the same way.
                 if code.chars().all(|c| c.is_ascii_uppercase()) {
-                    names.entry(format!("territory:{code}")).or_default().push(text);
+                    names
+                        .entry(format!("territory:{code}"))
+                        .or_default()
+                        .push(text);
                 }
             }
         } else if let Some(rest) = line.strip_prefix("<zone type=\"") {
@@ -315,7 +318,10 @@ mod tests {
     fn system_gazetteer_knows_the_sample_places() {
         let g = Gazetteer::system();
         if g.is_empty() {
-            eprintln!("skipped: no iso-codes / unicode-cldr-core data: {:?}", g.problems());
+            eprintln!(
+                "skipped: no iso-codes / unicode-cldr-core data: {:?}",
+                g.problems()
+            );
             return;
         }
         // (English, an Arabic spelling as news copy writes it)
@@ -334,7 +340,11 @@ mod tests {
                 "{en}: {:?}",
                 g.arabic(en)
             );
-            assert!(g.english(ar).iter().any(|e| e == en), "{ar}: {:?}", g.english(ar));
+            assert!(
+                g.english(ar).iter().any(|e| e == en),
+                "{ar}: {:?}",
+                g.english(ar)
+            );
         }
         assert!(g.len() > 300, "only {} names", g.len());
     }

@@ -22,7 +22,10 @@ pub struct ArWord<'a> {
 pub fn arabic_words(text: &str, offset: usize) -> Vec<ArWord<'_>> {
     let mut words = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         let inside = is_arabic_letter(c) || (is_mark(c) && start.is_some());
         match (start, inside) {
             (None, true) => start = Some(i),
@@ -205,7 +208,11 @@ mod tests {
             ("ذكرت وكالة بلومبيرغ أن", "Bloomberg", "بلومبيرغ"),
             ("وقال وعبد الله إن", "Abdullah", "عبد الله"),
             ("التقى بمحمد في القاهرة", "Mohammed", "محمد"),
-            ("خطاب جمال عبد الناصر الشهير", "Gamal Abdel Nasser", "جمال عبد الناصر"),
+            (
+                "خطاب جمال عبد الناصر الشهير",
+                "Gamal Abdel Nasser",
+                "جمال عبد الناصر",
+            ),
         ];
         for (sentence, english, want) in table {
             let words = arabic_words(sentence, 0);

@@ -17,8 +17,8 @@
 //! English quotes are matched back to the Arabic article the same way, so a fact checker can
 //! start from either side.
 
-use super::lexicon::{EnKey, Lexicon};
 use super::entities::english_mentions;
+use super::lexicon::{EnKey, Lexicon};
 use super::names::{arabic_words, find_name, name_similarity};
 use super::romanize::MATCH;
 use super::stem::{arabic_key, english_key, fold, is_english_stopword};
@@ -48,10 +48,57 @@ struct ArTok<'a> {
 /// words or with noise (أن → "Anne", من → "manna"), and every sentence has them, so they are
 /// no evidence either way.
 const AR_FUNCTION_WORDS: &[&str] = &[
-    "ان", "من", "في", "على", "الى", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "لهذا", "لذلك",
-    "التي", "الذي", "الذين", "حيث", "مثل", "قد", "لا", "ما", "لم", "لن", "كان", "كانت", "هو",
-    "هي", "هم", "نحن", "انه", "انها", "او", "ثم", "بل", "لكن", "كما", "اذا", "عند", "بعد",
-    "قبل", "بين", "كل", "بعض", "غير", "حتى", "منذ", "ضد", "عبر", "لدى", "وهو", "وهي",
+    "ان",
+    "من",
+    "في",
+    "على",
+    "الى",
+    "عن",
+    "مع",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "لهذا",
+    "لذلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "حيث",
+    "مثل",
+    "قد",
+    "لا",
+    "ما",
+    "لم",
+    "لن",
+    "كان",
+    "كانت",
+    "هو",
+    "هي",
+    "هم",
+    "نحن",
+    "انه",
+    "انها",
+    "او",
+    "ثم",
+    "بل",
+    "لكن",
+    "كما",
+    "اذا",
+    "عند",
+    "بعد",
+    "قبل",
+    "بين",
+    "كل",
+    "بعض",
+    "غير",
+    "حتى",
+    "منذ",
+    "ضد",
+    "عبر",
+    "لدى",
+    "وهو",
+    "وهي",
 ];
 
 /// An English content word.
@@ -127,7 +174,12 @@ fn en_tokens<'a>(text: &'a str, lex: Option<&Lexicon>) -> Vec<EnTok<'a>> {
 /// Whether an Arabic and an English word say the same thing.
 fn same(a: &ArTok<'_>, e: &EnTok<'_>) -> bool {
     if let Some(n) = &a.number {
-        return e.text.chars().filter(char::is_ascii_digit).collect::<String>() == *n;
+        return e
+            .text
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            == *n;
     }
     if let Some(k) = e.lex {
         if a.glosses.binary_search_by_key(&k, |g| g.0).is_ok() {
@@ -144,11 +196,7 @@ fn same(a: &ArTok<'_>, e: &EnTok<'_>) -> bool {
 
 /// Two English keys that differ only in a short ending on a stem of five letters or more.
 fn same_stem(a: &str, b: &str) -> bool {
-    let common = a
-        .bytes()
-        .zip(b.bytes())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     common >= 5 && a.len() - common <= 2 && b.len() - common <= 2
 }
 
@@ -323,7 +371,8 @@ fn speaker_named(ar: &str, en: &str, lexicon: Option<&Lexicon>) -> bool {
         return true;
     }
     let (a, e) = (ar_tokens(ar, lexicon), en_tokens(en, lexicon));
-    a.iter().any(|a| a.number.is_none() && e.iter().any(|e| same(a, e)))
+    a.iter()
+        .any(|a| a.number.is_none() && e.iter().any(|e| same(a, e)))
 }
 
 /// The bonuses of a candidate: quoted on its side, and near the speaker.
@@ -345,7 +394,10 @@ fn best<'a>(
     source: impl Fn(&Candidate) -> usize,
 ) -> Vec<QuoteCandidate> {
     let mut all: Vec<(&Candidate, f32)> = scored.filter(|(_, s)| *s >= MIN_SCORE).collect();
-    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.span.start.cmp(&b.0.span.start)));
+    all.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(a.0.span.start.cmp(&b.0.span.start))
+    });
     let mut kept: Vec<(&Candidate, f32)> = Vec::new();
     for (c, s) in all {
         let overlaps = kept.iter().any(|(k, _)| {
@@ -417,9 +469,15 @@ mod tests {
         let m = match_quotes(&ar, &en, Some(&lexicon()), None);
         assert_eq!((m[0].side, m[0].quote), (Side::Ar, QuoteId(0)));
         let got = found(&m, 0, &en);
-        assert_eq!(got[0], "We rejected this request because it breaks our rules,");
+        assert_eq!(
+            got[0],
+            "We rejected this request because it breaks our rules,"
+        );
         // The looser sentence sharing two words ranks below.
-        assert!(got.len() >= 2 && got[1].starts_with("TikTok rejected"), "{got:?}");
+        assert!(
+            got.len() >= 2 && got[1].starts_with("TikTok rejected"),
+            "{got:?}"
+        );
         assert!(m[0].matches[0].score > m[0].matches[1].score);
     }
 
@@ -461,10 +519,16 @@ mod tests {
 
     #[test]
     fn matches_are_searched_in_every_source() {
-        let other = doc(Lang::En, &["A spokesperson said: “We rejected this request.”"]);
+        let other = doc(
+            Lang::En,
+            &["A spokesperson said: “We rejected this request.”"],
+        );
         let sources = [english(), other];
         let m = match_quotes(&arabic(), &sources, Some(&lexicon()), None);
         let in_sources: Vec<usize> = m[0].matches.iter().map(|c| c.source).collect();
-        assert!(in_sources.contains(&0) && in_sources.contains(&1), "{in_sources:?}");
+        assert!(
+            in_sources.contains(&0) && in_sources.contains(&1),
+            "{in_sources:?}"
+        );
     }
 }

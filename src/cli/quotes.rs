@@ -69,7 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let lexicon = match (&args.lexicon, args.no_lexicon) {
         (Some(path), _) => Some(
-            Lexicon::load(path).with_context(|| format!("cannot use --lexicon {}", path.display()))?,
+            Lexicon::load(path)
+                .with_context(|| format!("cannot use --lexicon {}", path.display()))?,
         ),
         (None, true) => None,
         (None, false) => {
@@ -84,7 +85,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     if ar.quotes.is_empty() {
-        eprintln!("note: {} has no quoted statements («…» or \"…\")", args.ar.display());
+        eprintln!(
+            "note: {} has no quoted statements («…» or \"…\")",
+            args.ar.display()
+        );
     }
     let quotes = align::match_quotes(&ar, &sources, lexicon.as_ref(), None);
     let report = QuoteReport {
@@ -105,7 +109,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .context("cannot write to standard output")?;
         }
         (None, Rendered::Files(_)) => {
-            anyhow::bail!("format {} writes several files: give -o PREFIX", args.format)
+            anyhow::bail!(
+                "format {} writes several files: give -o PREFIX",
+                args.format
+            )
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -82,7 +82,11 @@ fn sample_english_quotes_are_traced_back_to_the_arabic() {
         .find(|m| m.side == Side::En && m.quote == q.id)
         .expect("English quotes get results");
     let best = m.matches.first().expect("a match in the Arabic article");
-    assert!(ar.slice(best.span).contains("رفضنا تقديم الدعم"), "{}", ar.slice(best.span));
+    assert!(
+        ar.slice(best.span).contains("رفضنا تقديم الدعم"),
+        "{}",
+        ar.slice(best.span)
+    );
 }
 
 /// The names of the sample and the English text, pairing each Arabic paragraph's sentences with
@@ -116,7 +120,14 @@ fn sample_names_pair_up_and_surnames_join_their_entity() {
     let pairs: Vec<(&str, &str, EntityKind, u32)> = al
         .entities
         .iter()
-        .map(|p| (al.ar.slice(p.ar_span), al.en.slice(p.en_span), p.kind, p.entity.0))
+        .map(|p| {
+            (
+                al.ar.slice(p.ar_span),
+                al.en.slice(p.en_span),
+                p.kind,
+                p.entity.0,
+            )
+        })
         .collect();
     let has = |ar: &str, en: &str| pairs.iter().find(|p| p.0 == ar && p.1 == en);
     for (ar_name, en_name) in [
@@ -130,16 +141,26 @@ fn sample_names_pair_up_and_surnames_join_their_entity() {
         ("بوريس جونسون", "Boris Johnson"),
         ("المملكة المتحدة", "United Kingdom"),
     ] {
-        assert!(has(ar_name, en_name).is_some(), "{ar_name} ↔ {en_name} missing: {pairs:?}");
+        assert!(
+            has(ar_name, en_name).is_some(),
+            "{ar_name} ↔ {en_name} missing: {pairs:?}"
+        );
     }
     let full = has("اليزابيث كانتر", "Elizabeth Kanter").unwrap().3;
-    assert_eq!(has("كانتر", "Kanter").unwrap().3, full, "the surname joins the full name");
+    assert_eq!(
+        has("كانتر", "Kanter").unwrap().3,
+        full,
+        "the surname joins the full name"
+    );
     assert_eq!(
         has("بلومبيرغ", "Bloomberg").unwrap().2,
         EntityKind::Organisation,
         "وكالة بلومبيرغ is an agency"
     );
-    assert_eq!(has("المملكة المتحدة", "United Kingdom").unwrap().2, EntityKind::Place);
+    assert_eq!(
+        has("المملكة المتحدة", "United Kingdom").unwrap().2,
+        EntityKind::Place
+    );
     // Different people keep different ids.
     assert_ne!(has("ليز تروس", "Liz Truss").unwrap().3, full);
 }
@@ -157,12 +178,21 @@ fn quotes_command_writes_the_report_as_json() {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let quotes = json["quotes"].as_array().expect("a quotes array");
     let first = quotes
         .iter()
-        .find(|q| q["text"].as_str().unwrap().contains("الجهة الحكومية الصينية"))
+        .find(|q| {
+            q["text"]
+                .as_str()
+                .unwrap()
+                .contains("الجهة الحكومية الصينية")
+        })
         .expect("the first statement");
     for field in ["start", "end", "speaker", "matches"] {
         assert!(first.get(field).is_some(), "no {field} in {first}");
