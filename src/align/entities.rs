@@ -23,7 +23,7 @@ use super::lexicon::Lexicon;
 use super::names::{arabic_words, find_name, ArWord};
 use super::stem::{fold, is_english_stopword};
 use crate::alignment::{Alignment, EnglishOrigin, EntityKind, EntityPair, WordLink};
-use crate::document::{EntityId, SentenceId, Span};
+use crate::document::{Document, EntityId, SentenceId, Span};
 use std::collections::HashMap;
 
 /// An English mention: a name, acronym, number or date in an English text.
@@ -496,26 +496,26 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
         let ar_sents: Vec<ArSentence> = bead
             .ar
             .iter()
-            .map(|&id| {
-                let s = ar.sentence(id);
-                let text = ar.slice(s.span);
-                let words = arabic_words(text, s.span.start);
-                ArSentence {
+            .filter_map(|&id| {
+                let (span, text) = sentence_text(ar, id)?;
+                let words = arabic_words(text, span.start);
+                Some(ArSentence {
                     id,
                     text,
-                    offset: s.span.start,
+                    offset: span.start,
                     keys: words.iter().map(|w| normalize_key(w.text)).collect(),
                     words,
-                }
+                })
             })
             .collect();
         let mut found: Vec<(Mention, SentenceId, Found)> = Vec::new();
         for &en_id in &bead.en {
-            let s = en.sentence(en_id);
+            let Some((en_span, en_text)) = sentence_text(en, en_id) else {
+                continue;
+            };
             let sentence_links = links
                 .and_then(|t| t.get(en_id.index()))
-                .filter(|t| t.sentence.index() < ar.sentences.len())
-                .map(|t| (t.sentence, t.links.as_slice(), s.span.start));
+                .map(|t| (t.sentence, t.links.as_slice(), en_span.start));
             let best = |m: &Mention| {
                 ar_sents
                     .iter()
@@ -525,7 +525,7 @@ pub fn link_entities(alignment: &mut Alignment, lexicon: Option<&Lexicon>) {
                     })
                     .max_by(|x, y| x.score.total_cmp(&y.score))
             };
-            for m in english_mentions(en.slice(s.span), s.span.start) {
+            for m in english_mentions(en_text, en_span.start) {
                 if let Some(f) = best(&m) {
                     found.push((m, en_id, f));
                     continue;
@@ -634,6 +634,13 @@ fn mention_parts(m: &Mention) -> Vec<(std::ops::Range<usize>, Mention)> {
         }
     }
     parts
+}
+
+/// A sentence's span and text; `None` for an id or span that does not fit the document (an
+/// alignment read from elsewhere), which is skipped rather than trusted.
+pub(crate) fn sentence_text(doc: &Document, id: SentenceId) -> Option<(Span, &str)> {
+    let span = doc.sentences.get(id.index())?.span;
+    Some((span, doc.text.get(span.range())?))
 }
 
 /// The best place for mention `m` in one Arabic sentence, by every kind of evidence.

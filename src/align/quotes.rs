@@ -17,7 +17,7 @@
 //! English quotes are matched back to the Arabic article the same way, so a fact checker can
 //! start from either side.
 
-use super::entities::english_mentions;
+use super::entities::{english_mentions, sentence_text};
 use super::lexicon::{EnKey, Lexicon};
 use super::names::{arabic_words, find_name, name_similarity};
 use super::romanize::MATCH;
@@ -265,7 +265,7 @@ fn candidates(doc: &Document, source: usize) -> Vec<Candidate> {
         .map(|q| Candidate {
             source,
             span: q.inner,
-            context: doc.sentence(q.sentence).span,
+            context: sentence_text(doc, q.sentence).map_or(q.inner, |(span, _)| span),
             quoted: true,
         })
         .collect();
@@ -303,12 +303,12 @@ pub fn match_quotes(
         .collect();
     let en_toks: Vec<Vec<EnTok>> = en_cands
         .iter()
-        .map(|c| en_tokens(sources[c.source].slice(c.span), lexicon))
+        .map(|c| en_tokens(text_of(&sources[c.source], c.span), lexicon))
         .collect();
     let mut out = Vec::new();
     for (qi, q) in ar.quotes.iter().enumerate() {
-        let query = ar_tokens(ar.slice(q.inner), lexicon);
-        let speaker = q.speaker.map(|s| ar.slice(s));
+        let query = ar_tokens(text_of(ar, q.inner), lexicon);
+        let speaker = q.speaker.map(|s| text_of(ar, s));
         let translation = translations
             .and_then(|t| t.get(qi))
             .map(|t| en_tokens(t, lexicon));
@@ -319,7 +319,7 @@ pub fn match_quotes(
             }
             if score > 0.0 {
                 score += bonus(c, || {
-                    let context = sources[c.source].slice(c.context);
+                    let context = text_of(&sources[c.source], c.context);
                     speaker.is_some_and(|s| speaker_named(s, context, lexicon))
                 });
             }
@@ -334,17 +334,17 @@ pub fn match_quotes(
     let ar_cands = candidates(ar, 0);
     let ar_toks: Vec<Vec<ArTok>> = ar_cands
         .iter()
-        .map(|c| ar_tokens(ar.slice(c.span), lexicon))
+        .map(|c| ar_tokens(text_of(ar, c.span), lexicon))
         .collect();
     for (si, doc) in sources.iter().enumerate() {
         for (qi, q) in doc.quotes.iter().enumerate() {
-            let query = en_tokens(doc.slice(q.inner), lexicon);
-            let speaker = q.speaker.map(|s| doc.slice(s));
+            let query = en_tokens(text_of(doc, q.inner), lexicon);
+            let speaker = q.speaker.map(|s| text_of(doc, s));
             let scored = ar_cands.iter().zip(&ar_toks).map(|(c, toks)| {
                 let mut score = evidence_score(toks, &query);
                 if score > 0.0 {
                     score += bonus(c, || {
-                        speaker.is_some_and(|s| speaker_named(ar.slice(c.context), s, lexicon))
+                        speaker.is_some_and(|s| speaker_named(text_of(ar, c.context), s, lexicon))
                     });
                 }
                 (c, score)
@@ -373,6 +373,11 @@ fn speaker_named(ar: &str, en: &str, lexicon: Option<&Lexicon>) -> bool {
     let (a, e) = (ar_tokens(ar, lexicon), en_tokens(en, lexicon));
     a.iter()
         .any(|a| a.number.is_none() && e.iter().any(|e| same(a, e)))
+}
+
+/// The text under `span`, or nothing for a span that does not fit the document.
+fn text_of(doc: &Document, span: Span) -> &str {
+    doc.text.get(span.range()).unwrap_or("")
 }
 
 /// The bonuses of a candidate: quoted on its side, and near the speaker.
