@@ -1200,6 +1200,20 @@ mod tests {
     }
 
     #[test]
+    fn beads_with_ids_beyond_the_documents_are_skipped() {
+        use crate::alignment::Bead;
+        let mut al = aligned(&["قال كانتر."], &["Kanter said."]);
+        al.beads.push(Bead {
+            ar: vec![SentenceId(7)],
+            en: vec![SentenceId(0), SentenceId(9)],
+            score: 0.5,
+            flags: Vec::new(),
+        });
+        link_entities(&mut al, None);
+        assert_eq!(pairs(&al), [("كانتر", "Kanter", EntityKind::Other, 0)]);
+    }
+
+    #[test]
     fn mention_spans_point_into_the_text() {
         let text = "Said Zhao Lijian’s office.";
         for m in english_mentions(text, 100) {
