@@ -27,6 +27,9 @@ struct Slot {
     /// Cost of an English vowel outside the options: a near miss for alef, ع, ة and the hamza
     /// seats, which spell many vowels; dearer for و and ي (an "e" is not a و: محمود ≠ Mohammed).
     near_vowel: f32,
+    /// Spellings of this letter and the next one together, where two Arabic letters write
+    /// one English sound (تش ch, تز z, كس x, دج j).
+    pair: &'static [(&'static str, f32)],
 }
 
 /// The romanization lattice of an Arabic name.
@@ -297,6 +300,7 @@ impl Lattice {
                 slots.push(Slot {
                     options: vec![(" ", 0.0), ("-", 0.0), ("", 0.0)],
                     skip: 0.0,
+                    pair: &[],
                     boundary: true,
                     near_vowel: WRONG,
                 });
@@ -324,6 +328,7 @@ impl Lattice {
                     slots.push(Slot {
                         options,
                         skip,
+                        pair: word.get(i + 1).map_or(&[], |&next| pair_options(c, next)),
                         boundary: false,
                         near_vowel: match vowel {
                             false => WRONG,
@@ -373,6 +378,11 @@ impl Lattice {
                             relax(&mut d[i + 1][j + opt.len()], here + cost);
                         }
                     }
+                    for &(opt, cost) in slot.pair {
+                        if i + 2 <= n && en[j..].starts_with(opt.as_bytes()) {
+                            relax(&mut d[i + 2][j + opt.len()], here + cost);
+                        }
+                    }
                     if j < m && !slot.boundary && en[j].is_ascii_alphabetic() {
                         let sub = if is_vowel(en[j]) {
                             slot.near_vowel
@@ -406,6 +416,18 @@ impl Lattice {
     }
 }
 
+/// Spellings of two letters that English writes as one sound: Chinese, German and English
+/// names spelt in Arabic (تشرشل Churchill, هرتزل Herzl, اكسفورد Oxford, دجلة Djibouti).
+fn pair_options(c: char, next: char) -> &'static [(&'static str, f32)] {
+    match (c, next) {
+        ('ت', 'ش') => &[("ch", 0.0), ("tch", 0.0), ("tsh", 0.0), ("q", 0.3)],
+        ('ت', 'ز') => &[("tz", 0.0), ("z", 0.1), ("ts", 0.1)],
+        ('ك' | 'ک', 'س') => &[("x", 0.0), ("cks", 0.0), ("ks", 0.0)],
+        ('د', 'ج') => &[("j", 0.1), ("dg", 0.0), ("dj", 0.0)],
+        _ => &[],
+    }
+}
+
 /// The article ال before `next`: al/el/∅, assimilated before sun letters (ash-, ar-, an-), and
 /// -ul-/-il- inside a compound (عبد الله → Abdullah, عبد الرحمن → Abdul Rahman).
 fn article_slot(next: char, inside_name: bool) -> Slot {
@@ -422,6 +444,7 @@ fn article_slot(next: char, inside_name: bool) -> Slot {
     Slot {
         options,
         skip: f32::INFINITY,
+        pair: &[],
         boundary: false,
         near_vowel: NEAR_VOWEL,
     }
@@ -527,6 +550,10 @@ mod tests {
         ("الشيخ", "ash-Sheikh"),
         ("هولندا", "Holland"),
         ("إسرائيل", "Israel"),
+        ("تشرشل", "Churchill"),
+        ("هرتزل", "Herzl"),
+        ("أكسفورد", "Oxford"),
+        ("تشاندلر", "Chandler"),
     ];
 
     /// Real names with similar skeletons that must NOT match.
