@@ -10,8 +10,8 @@
 //! time and the page script does no per-hover search.
 
 use super::{
-    escape_markup, flag_kind, flag_label, score2, MatchRow, QuoteRow, QuoteView, RenderMeta,
-    Row, View, LOW_SCORE,
+    escape_markup, flag_kind, flag_label, score2, MatchRow, QuoteRow, QuoteView, RenderMeta, Row,
+    View, LOW_SCORE,
 };
 use crate::alignment::{ModelInfo, Side};
 use crate::document::{Document, Lang, Sentence, SentenceId, Span};
@@ -69,9 +69,13 @@ pub(super) fn esc_isolated(s: &str, rtl_cell: bool) -> String {
 #[derive(Debug, Clone, PartialEq)]
 enum MarkKind {
     /// A quote (marks included), linked to its matches.
-    Quote { link: usize },
+    Quote {
+        link: usize,
+    },
     /// Where a quote was found, linked to the quote.
-    Match { link: usize },
+    Match {
+        link: usize,
+    },
     Speaker,
     /// An entity mention: colour, pair index, kind/score tooltip.
     Entity {
@@ -93,10 +97,16 @@ impl MarkKind {
     fn open(&self, out: &mut String) {
         match self {
             MarkKind::Quote { link } => {
-                let _ = write!(out, "<span class=\"q\" data-link=\"q{link}\" tabindex=\"0\">");
+                let _ = write!(
+                    out,
+                    "<span class=\"q\" data-link=\"q{link}\" tabindex=\"0\">"
+                );
             }
             MarkKind::Match { link } => {
-                let _ = write!(out, "<span class=\"qm\" data-link=\"q{link}\" tabindex=\"0\">");
+                let _ = write!(
+                    out,
+                    "<span class=\"qm\" data-link=\"q{link}\" tabindex=\"0\">"
+                );
             }
             MarkKind::Speaker => out.push_str("<span class=\"spk\">"),
             MarkKind::Entity {
@@ -146,7 +156,9 @@ fn nest(mut marks: Vec<Mark>) -> Vec<Mark> {
             let overlap = m.span.start < k.span.end && k.span.start < m.span.end;
             overlap && !k.span.contains(m.span) && !m.span.contains(k.span)
         });
-        let same = kept.iter().any(|k| k.span == m.span && k.kind.rank() == m.kind.rank());
+        let same = kept
+            .iter()
+            .any(|k| k.span == m.span && k.kind.rank() == m.kind.rank());
         if !crosses && !same {
             kept.push(m);
         }
@@ -269,7 +281,11 @@ impl MarkIndex {
 
 /// Marks of quotes, speakers and quote matches: each quote row `n` links its own span with
 /// its matches as group `q{n}`.
-fn quote_marks(quotes: &[QuoteRow], index_of: impl Fn(&Document) -> Option<usize>, idx: &mut [MarkIndex]) {
+fn quote_marks(
+    quotes: &[QuoteRow],
+    index_of: impl Fn(&Document) -> Option<usize>,
+    idx: &mut [MarkIndex],
+) {
     for (n, q) in quotes.iter().enumerate() {
         if let Some(i) = index_of(q.doc) {
             idx[i].add(q.doc, q.quote.span, MarkKind::Quote { link: n });
@@ -406,7 +422,11 @@ fn meta_cell(out: &mut String, score: Option<f32>, low: bool, flags: &[(&'static
 
 /// The note under a bead for one quote: speaker and the English wording it was matched to.
 fn quote_note(out: &mut String, n: usize, q: &QuoteRow) {
-    let _ = write!(out, "<div class=\"qnote\"><span class=\"tag\">quote {}</span>", n + 1);
+    let _ = write!(
+        out,
+        "<div class=\"qnote\"><span class=\"tag\">quote {}</span>",
+        n + 1
+    );
     if let Some(sp) = q.speaker {
         let lang = q.doc.lang.tag();
         let _ = write!(
@@ -416,7 +436,9 @@ fn quote_note(out: &mut String, n: usize, q: &QuoteRow) {
         );
     }
     match q.matches.first() {
-        None => out.push_str("<span class=\"none\">No matching wording found on the other side.</span>"),
+        None => {
+            out.push_str("<span class=\"none\">No matching wording found on the other side.</span>")
+        }
         Some(m) => {
             let lang = m.doc.lang.tag();
             let _ = write!(
@@ -481,7 +503,10 @@ pub(super) fn alignment(view: &View) -> String {
     // Quote notes go under the bead that shows the quote's first sentence.
     let mut notes: HashMap<(bool, SentenceId), Vec<usize>> = HashMap::new();
     for (n, q) in view.quotes.iter().enumerate() {
-        notes.entry((q.side == Side::Ar, q.quote.sentence)).or_default().push(n);
+        notes
+            .entry((q.side == Side::Ar, q.quote.sentence))
+            .or_default()
+            .push(n);
     }
 
     // Sections in order of first appearance of their paragraph.
@@ -522,7 +547,11 @@ pub(super) fn alignment(view: &View) -> String {
         ),
     };
     let _ = writeln!(out, "<h1>{heading}</h1>\n<dl class=\"facts\">");
-    fact(&mut out, "Arabic", &format!("<bdi>{}</bdi>", esc(&al.ar.origin.0)));
+    fact(
+        &mut out,
+        "Arabic",
+        &format!("<bdi>{}</bdi>", esc(&al.ar.origin.0)),
+    );
     fact(&mut out, "English", &english);
     model_and_made(&mut out, view.model, view.meta);
     let matched = view.quotes.iter().filter(|q| !q.matches.is_empty()).count();
@@ -601,8 +630,11 @@ pub(super) fn alignment(view: &View) -> String {
             let _ = write!(out, "<div class=\"{class}\" id=\"b{}\">", row.index);
             cell(&mut out, &al.ar, &row.bead.ar, &idx[0]);
             cell(&mut out, &al.en, &row.bead.en, &idx[1]);
-            let flags: Vec<(&'static str, String)> =
-                row.flags.iter().map(|f| (flag_kind(f), flag_label(f))).collect();
+            let flags: Vec<(&'static str, String)> = row
+                .flags
+                .iter()
+                .map(|f| (flag_kind(f), flag_label(f)))
+                .collect();
             meta_cell(&mut out, Some(row.bead.score), row.low, &flags);
             for (side, ids) in [(Side::Ar, &row.bead.ar), (Side::En, &row.bead.en)] {
                 for id in ids.iter() {
@@ -654,7 +686,11 @@ pub(super) fn quotes(view: &QuoteView) -> String {
         "<h1>Quotes of <bdi>{}</bdi></h1>\n<dl class=\"facts\">",
         esc(&r.ar.origin.0)
     );
-    fact(&mut out, "Arabic", &format!("<bdi>{}</bdi>", esc(&r.ar.origin.0)));
+    fact(
+        &mut out,
+        "Arabic",
+        &format!("<bdi>{}</bdi>", esc(&r.ar.origin.0)),
+    );
     let sources: Vec<String> = r
         .sources
         .iter()
@@ -724,7 +760,11 @@ mod tests {
             ),
             ("قال CNN: نعم", true, "قال <bdi>CNN</bdi>: نعم"),
             ("كلها عربية 40", true, "كلها عربية 40"),
-            ("Bloomberg (بلومبيرغ) said", false, "Bloomberg (<bdi>بلومبيرغ</bdi>) said"),
+            (
+                "Bloomberg (بلومبيرغ) said",
+                false,
+                "Bloomberg (<bdi>بلومبيرغ</bdi>) said",
+            ),
             ("a <b> & c", false, "a &lt;b&gt; &amp; c"),
             ("<x>", true, "&lt;<bdi>x</bdi>&gt;"),
         ];

@@ -62,7 +62,9 @@ pub(super) fn quotes(view: &QuoteView) -> String {
         cell(&view.report.ar.origin.0),
         cell(&view.source_names())
     );
-    out.push_str("| # | الاقتباس | speaker | English | source | score |\n|---:|---|---|---|---|---|\n");
+    out.push_str(
+        "| # | الاقتباس | speaker | English | source | score |\n|---:|---|---|---|---|---|\n",
+    );
     for q in &view.quotes {
         let speaker = q.speaker.map(cell).unwrap_or_default();
         match q.matches.first() {

@@ -634,7 +634,10 @@ pub(crate) fn ids_label(ids: &[SentenceId]) -> String {
     if ids.is_empty() {
         "-".into()
     } else {
-        ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+        ids.iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -691,7 +694,11 @@ mod tests {
 
     #[test]
     fn bidi_controls_are_recognised() {
-        let strip_bidi = |s: &str| s.chars().filter(|&c| !is_bidi_control(c)).collect::<String>();
+        let strip_bidi = |s: &str| {
+            s.chars()
+                .filter(|&c| !is_bidi_control(c))
+                .collect::<String>()
+        };
         let table = [
             ("\u{200F}قال\u{200E} CNN", "قال CNN"),
             ("\u{202B}x\u{202C}", "x"),

@@ -24,7 +24,8 @@ fn seg_text(s: &str) -> String {
 
 /// The document head up to `<body>`.
 fn head(created: &str, tool_version: &str, props: &[(&str, String)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
     out.push_str(&format!(
         "  <header creationtool=\"tarjuman\" creationtoolversion=\"{}\" segtype=\"sentence\" \
          o-tmf=\"tarjuman\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\" \
@@ -77,11 +78,7 @@ pub(super) fn alignment(view: &View) -> String {
         ("x-english", view.origin_label().to_string()),
     ];
     props.extend(model_props(view.model));
-    let mut out = head(
-        &view.meta.created.tmx(),
-        &view.meta.tool_version,
-        &props,
-    );
+    let mut out = head(&view.meta.created.tmx(), &view.meta.tool_version, &props);
     for r in &view.rows {
         let ar = view.side_line(&al.ar, &r.bead.ar);
         let en = view.side_line(&al.en, &r.bead.en);
@@ -106,11 +103,7 @@ pub(super) fn quotes(view: &QuoteView) -> String {
             .map(|d| ("x-source-en", d.origin.0.clone())),
     );
     props.extend(model_props(view.model));
-    let mut out = head(
-        &view.meta.created.tmx(),
-        &view.meta.tool_version,
-        &props,
-    );
+    let mut out = head(&view.meta.created.tmx(), &view.meta.tool_version, &props);
     for q in &view.quotes {
         for (rank, m) in q.matches.iter().enumerate() {
             let mut props = vec![

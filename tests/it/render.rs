@@ -16,8 +16,8 @@ use tarjuman::alignment::{
     QuoteMatch, QuoteReport, Side, Translation, WordLink,
 };
 use tarjuman::document::{
-    Document, EntityId, Lang, Origin, Paragraph, ParagraphId, Quote, QuoteId, QuoteKind,
-    Sentence, SentenceId, Span,
+    Document, EntityId, Lang, Origin, Paragraph, ParagraphId, Quote, QuoteId, QuoteKind, Sentence,
+    SentenceId, Span,
 };
 use tarjuman::render::{self, Format, RenderMeta, Rendered, Timestamp};
 
@@ -59,7 +59,11 @@ fn fixture_doc(file: &str, lang: Lang) -> Document {
         para.sentences.end += 1;
         let id = SentenceId::from_index(sentences.len());
         let mut quote_ids = Vec::new();
-        let (open, close) = if lang == Lang::Ar { ('«', '»') } else { ('"', '"') };
+        let (open, close) = if lang == Lang::Ar {
+            ('«', '»')
+        } else {
+            ('"', '"')
+        };
         if let Some(a) = content.find(open) {
             let inner_start = a + open.len_utf8();
             if let Some(b) = content[inner_start..].find(close) {
@@ -118,7 +122,11 @@ fn set_speaker(doc: &mut Document, quote: usize, speaker: &str, nth: usize) {
 }
 
 /// Entity pairs: (arabic, nth, english, nth, kind, entity id).
-fn entities(ar: &Document, en: &Document, spec: &[(&str, usize, &str, usize, EntityKind, u32)]) -> Vec<EntityPair> {
+fn entities(
+    ar: &Document,
+    en: &Document,
+    spec: &[(&str, usize, &str, usize, EntityKind, u32)],
+) -> Vec<EntityPair> {
     spec.iter()
         .map(|&(a, an, e, en_n, kind, id)| {
             let ar_span = find(ar, a, an);
@@ -174,12 +182,26 @@ fn parallel() -> Alignment {
         &en,
         &[
             ("عمّان", 0, "Amman", 0, EntityKind::Place, 0),
-            ("البنك الدولي", 0, "World Bank", 0, EntityKind::Organisation, 1),
+            (
+                "البنك الدولي",
+                0,
+                "World Bank",
+                0,
+                EntityKind::Organisation,
+                1,
+            ),
             ("عمّان", 1, "Amman", 1, EntityKind::Place, 0),
             ("40 ألف", 0, "40,000", 0, EntityKind::Number, 2),
             ("ليلى حداد", 0, "Layla Haddad", 0, EntityKind::Person, 3),
             ("حداد", 1, "Haddad", 1, EntityKind::Person, 3),
-            ("البنك الدولي", 1, "World Bank", 1, EntityKind::Organisation, 1),
+            (
+                "البنك الدولي",
+                1,
+                "World Bank",
+                1,
+                EntityKind::Organisation,
+                1,
+            ),
             ("رويترز", 0, "Reuters", 0, EntityKind::Organisation, 4),
         ],
     );
@@ -265,7 +287,14 @@ fn translated() -> Alignment {
         &en,
         &[
             ("عمّان", 0, "Amman", 0, EntityKind::Place, 0),
-            ("البنك الدولي", 0, "World Bank", 0, EntityKind::Organisation, 1),
+            (
+                "البنك الدولي",
+                0,
+                "World Bank",
+                0,
+                EntityKind::Organisation,
+                1,
+            ),
             ("ليلى حداد", 0, "Leila Haddad", 0, EntityKind::Person, 3),
             ("رويترز", 0, "Reuters", 0, EntityKind::Organisation, 4),
         ],
@@ -318,7 +347,13 @@ fn render(al: &Alignment, f: Format) -> String {
     match render::render_alignment(al, f, &meta()).expect("render") {
         Rendered::Files(files) => files
             .iter()
-            .map(|f| format!("==> .{} <==\n{}", f.suffix, String::from_utf8_lossy(&f.bytes)))
+            .map(|f| {
+                format!(
+                    "==> .{} <==\n{}",
+                    f.suffix,
+                    String::from_utf8_lossy(&f.bytes)
+                )
+            })
             .collect(),
         r => stream(r),
     }
@@ -328,7 +363,13 @@ fn render_report(f: Format) -> String {
     match render::render_quotes(&report(), f, &meta()).expect("render") {
         Rendered::Files(files) => files
             .iter()
-            .map(|f| format!("==> .{} <==\n{}", f.suffix, String::from_utf8_lossy(&f.bytes)))
+            .map(|f| {
+                format!(
+                    "==> .{} <==\n{}",
+                    f.suffix,
+                    String::from_utf8_lossy(&f.bytes)
+                )
+            })
             .collect(),
         r => stream(r),
     }
@@ -362,13 +403,40 @@ fn has_keys(v: &serde_json::Value, keys: &[&str]) {
 #[test]
 fn json_carries_the_keys_the_commands_document() {
     let t = json(&render(&translated(), Format::Json));
-    has_keys(&t, &["schema_version", "model", "sentences", "ar_sentences", "en_sentences", "beads", "entities", "quotes"]);
+    has_keys(
+        &t,
+        &[
+            "schema_version",
+            "model",
+            "sentences",
+            "ar_sentences",
+            "en_sentences",
+            "beads",
+            "entities",
+            "quotes",
+        ],
+    );
     has_keys(&t["model"], &["id", "revision"]);
     let s0 = &t["sentences"][0];
-    has_keys(s0, &["id", "paragraph", "start", "end", "source", "translation", "flags", "alignment"]);
+    has_keys(
+        s0,
+        &[
+            "id",
+            "paragraph",
+            "start",
+            "end",
+            "source",
+            "translation",
+            "flags",
+            "alignment",
+        ],
+    );
     // Offsets cut the user's file: the source text is exactly the file's bytes there.
     let text = std::fs::read_to_string(data("article.ar.txt")).unwrap();
-    let (a, b) = (s0["start"].as_u64().unwrap() as usize, s0["end"].as_u64().unwrap() as usize);
+    let (a, b) = (
+        s0["start"].as_u64().unwrap() as usize,
+        s0["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&text[a..b], s0["source"].as_str().unwrap());
     let link = &s0["alignment"][0];
     assert_eq!(link.as_array().unwrap().len(), 4);
@@ -376,11 +444,29 @@ fn json_carries_the_keys_the_commands_document() {
 
     let p = json(&render(&parallel(), Format::Json));
     assert_eq!(p["schema_version"], 1);
-    assert!(p.get("sentences").is_none(), "parallel text has no translation view");
-    has_keys(&p["ar_sentences"][0], &["id", "paragraph", "start", "end", "text"]);
+    assert!(
+        p.get("sentences").is_none(),
+        "parallel text has no translation view"
+    );
+    has_keys(
+        &p["ar_sentences"][0],
+        &["id", "paragraph", "start", "end", "text"],
+    );
     has_keys(&p["beads"][1], &["ar", "en", "score"]);
     assert_eq!(p["beads"][1]["ar"], serde_json::json!([1, 2]));
-    has_keys(&p["entities"][0], &["ar", "en", "ar_span", "en_span", "ar_sentence", "en_sentence", "type", "score"]);
+    has_keys(
+        &p["entities"][0],
+        &[
+            "ar",
+            "en",
+            "ar_span",
+            "en_span",
+            "ar_sentence",
+            "en_sentence",
+            "type",
+            "score",
+        ],
+    );
     assert_eq!(p["entities"][4]["en"], "Layla Haddad");
     assert_eq!(p["entities"][4]["type"], "person");
     assert_eq!(p["counts"]["low_confidence"], 2);
@@ -389,9 +475,15 @@ fn json_carries_the_keys_the_commands_document() {
     let q1 = &q["quotes"][1];
     has_keys(q1, &["text", "start", "end", "speaker", "matches"]);
     assert_eq!(q1["speaker"], "حداد");
-    has_keys(&q1["matches"][0], &["source", "text", "start", "end", "score"]);
+    has_keys(
+        &q1["matches"][0],
+        &["source", "text", "start", "end", "score"],
+    );
     assert_eq!(q1["matches"][0]["source"], "article.en.txt");
-    assert!(q1["matches"][0]["text"].as_str().unwrap().starts_with("We want every child"));
+    assert!(q1["matches"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("We want every child"));
     assert_eq!(q["quotes"][0]["matches"], serde_json::json!([]));
 }
 
@@ -402,7 +494,10 @@ fn html_is_self_contained_and_marks_sides_names_and_quotes() {
         assert!(!html.contains(banned), "page reaches out: {banned}");
     }
     assert!(html.contains("lang=\"ar\" dir=\"rtl\""));
-    assert!(html.contains("(<bdi>World Bank</bdi>)"), "Latin run inside Arabic isolated");
+    assert!(
+        html.contains("(<bdi>World Bank</bdi>)"),
+        "Latin run inside Arabic isolated"
+    );
     // Every entity pair appears as one link group on both sides.
     for pair in 0..8 {
         let key = format!("data-link=\"e{pair}\"");
@@ -417,11 +512,21 @@ fn html_is_self_contained_and_marks_sides_names_and_quotes() {
 
 #[test]
 fn moses_lines_are_parallel_and_skip_one_sided_beads() {
-    let Rendered::Files(files) = render::render_alignment(&parallel(), Format::Moses, &meta()).unwrap() else {
+    let Rendered::Files(files) =
+        render::render_alignment(&parallel(), Format::Moses, &meta()).unwrap()
+    else {
         panic!("moses is two files");
     };
-    let lines = |i: usize| String::from_utf8(files[i].bytes.clone()).unwrap().lines().count();
-    assert_eq!((files[0].suffix.as_str(), files[1].suffix.as_str()), ("ar", "en"));
+    let lines = |i: usize| {
+        String::from_utf8(files[i].bytes.clone())
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(
+        (files[0].suffix.as_str(), files[1].suffix.as_str()),
+        ("ar", "en")
+    );
     assert_eq!(lines(0), 4, "the English-only bead is left out");
     assert_eq!(lines(0), lines(1));
 }
@@ -430,7 +535,10 @@ fn moses_lines_are_parallel_and_skip_one_sided_beads() {
 fn tsv_rows_have_the_header_columns() {
     let tsv = render(&parallel(), Format::Tsv);
     let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
-    assert_eq!(rows[0], ["bead", "ar_ids", "en_ids", "score", "flags", "ar", "en"]);
+    assert_eq!(
+        rows[0],
+        ["bead", "ar_ids", "en_ids", "score", "flags", "ar", "en"]
+    );
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r.len() == 7));
     assert_eq!(rows[2][1], "1,2");
@@ -525,7 +633,10 @@ fn inconsistent_alignment_renders_without_panicking() {
         flags: Vec::new(),
     });
     al.entities[0].ar_span = Span { start: 1, end: 3 }; // inside the two-byte «ع»
-    al.entities[1].en_span = Span { start: 10_000, end: 10_010 };
+    al.entities[1].en_span = Span {
+        start: 10_000,
+        end: 10_010,
+    };
     al.entities[2].ar_sentence = SentenceId(77);
     al.quotes[1].matches[0].span = Span { start: 50, end: 40 };
     al.quotes.push(QuoteMatch {
@@ -543,7 +654,11 @@ fn inconsistent_alignment_renders_without_panicking() {
         assert!(bytes > 0, "{f} rendered nothing");
     }
     let html = render(&al, Format::Html);
-    assert_eq!(html.matches("data-link=\"e0\"").count(), 1, "only the valid side is marked");
+    assert_eq!(
+        html.matches("data-link=\"e0\"").count(),
+        1,
+        "only the valid side is marked"
+    );
 }
 
 #[test]
@@ -566,10 +681,7 @@ fn written_outputs_land_whole_at_the_given_paths() {
 
 /// Whether `program` can be run; prints why a test is skipped when not.
 fn have(program: &str, test: &str) -> bool {
-    let found = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok();
+    let found = Command::new(program).arg("--version").output().is_ok();
     if !found {
         eprintln!("skipped {test}: {program} is not installed (CI installs it, see .ci/run)");
     }
@@ -616,7 +728,10 @@ fn tmx_validates_against_the_tmx14_dtd() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(!out.status.success(), "the DTD check accepted a header without srclang");
+    assert!(
+        !out.status.success(),
+        "the DTD check accepted a header without srclang"
+    );
 }
 
 #[test]
@@ -624,13 +739,22 @@ fn tmx_reads_back_with_perl_xml_tmx() {
     if !have("perl", "tmx_reads_back_with_perl_xml_tmx") {
         return;
     }
-    let probe = Command::new("perl").args(["-MXML::TMX::Reader", "-e", "1"]).output().unwrap();
+    let probe = Command::new("perl")
+        .args(["-MXML::TMX::Reader", "-e", "1"])
+        .output()
+        .unwrap();
     if !probe.status.success() {
-        eprintln!("skipped tmx_reads_back_with_perl_xml_tmx: XML::TMX (libxml-tmx-perl) is not installed");
+        eprintln!(
+            "skipped tmx_reads_back_with_perl_xml_tmx: XML::TMX (libxml-tmx-perl) is not installed"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = write_tmp(dir.path(), "parallel.tmx", &render(&parallel(), Format::Tmx));
+    let path = write_tmp(
+        dir.path(),
+        "parallel.tmx",
+        &render(&parallel(), Format::Tmx),
+    );
     // One line per unit: its x-score prop, then each language and segment.
     let script = r#"
         use strict; use utf8; binmode(STDOUT, ':utf8');
@@ -647,13 +771,21 @@ fn tmx_reads_back_with_perl_xml_tmx() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "perl: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "perl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "ar,en");
     assert_eq!(lines.len(), 1 + 4, "four two-sided beads: {text}");
     assert!(lines[1].starts_with("0.96\tar=عمّان تفتتح"), "{}", lines[1]);
-    assert!(lines[2].contains("en=The Amman municipality"), "{}", lines[2]);
+    assert!(
+        lines[2].contains("en=The Amman municipality"),
+        "{}",
+        lines[2]
+    );
     assert!(!text.contains('\u{200F}'));
 }
 
@@ -665,7 +797,14 @@ fn tmx_reads_back_with_perl_xml_tmx() {
 /// only fuzzy-match it).
 pub fn omegat_project(dir: &Path, tmx: &str, source_name: &str, source_text: &str) -> PathBuf {
     let project = dir.join("omegat-project");
-    for sub in ["omegat", "source", "target", "tm/auto", "glossary", "dictionary"] {
+    for sub in [
+        "omegat",
+        "source",
+        "target",
+        "tm/auto",
+        "glossary",
+        "dictionary",
+    ] {
         std::fs::create_dir_all(project.join(sub)).unwrap();
     }
     std::fs::write(
@@ -700,13 +839,16 @@ pub fn omegat_project(dir: &Path, tmx: &str, source_name: &str, source_text: &st
 fn omegat_applies_the_tmx_to_arabic_source() {
     let jar = Path::new("/usr/share/omegat/OmegaT.jar");
     if !jar.exists() || !have("java", "omegat_applies_the_tmx_to_arabic_source") {
-        eprintln!("skipped omegat_applies_the_tmx_to_arabic_source: needs java and Debian's omegat");
+        eprintln!(
+            "skipped omegat_applies_the_tmx_to_arabic_source: needs java and Debian's omegat"
+        );
         return;
     }
     let al = parallel();
     let tmx = render(&al, Format::Tmx);
     // The Arabic segments of the two-sided beads, one paragraph each.
-    let Rendered::Files(files) = render::render_alignment(&al, Format::Moses, &meta()).unwrap() else {
+    let Rendered::Files(files) = render::render_alignment(&al, Format::Moses, &meta()).unwrap()
+    else {
         panic!("moses is two files");
     };
     let ar_lines = String::from_utf8(files[0].bytes.clone()).unwrap();
@@ -735,9 +877,15 @@ fn omegat_applies_the_tmx_to_arabic_source() {
         .unwrap_or_else(|e| panic!("OmegaT wrote no {}: {e}\n{log}", target.display()));
     let want = String::from_utf8(files[1].bytes.clone()).unwrap();
     for line in want.lines() {
-        assert!(translated.contains(line), "missing {line:?} in OmegaT's target:\n{translated}\n{log}");
+        assert!(
+            translated.contains(line),
+            "missing {line:?} in OmegaT's target:\n{translated}\n{log}"
+        );
     }
-    assert!(!translated.contains("عمّان"), "Arabic left untranslated:\n{translated}");
+    assert!(
+        !translated.contains("عمّان"),
+        "Arabic left untranslated:\n{translated}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -747,7 +895,12 @@ fn omegat_applies_the_tmx_to_arabic_source() {
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|p| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
 }
 
 /// Runs headless Chromium on `page` with the issue's flags and a fresh profile.
@@ -783,12 +936,15 @@ const PROBE: &str = r#"<script>
   var en = document.querySelector('.en mark[data-link="e4"]');
   ar.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
   r.hoverLights = en.classList.contains('partner');
-  r.hoverColour = getComputedStyle(en).outlineStyle;
+  r.hoverOutline = getComputedStyle(en).outlineStyle;
   ar.dispatchEvent(new MouseEvent('mouseout', {bubbles: true, relatedTarget: document.body}));
   r.hoverClears = !en.classList.contains('partner');
   var other = document.querySelector('.en mark[data-link="e0"]');
   other.focus();
-  r.focusLights = document.querySelector('.ar mark[data-link="e0"]').classList.contains('partner');
+  var partner = document.querySelector('.ar mark[data-link="e0"]');
+  r.focusLights = partner.classList.contains('partner');
+  other.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+  r.enterJumps = document.activeElement === partner;
   r.sameColour = getComputedStyle(ar).backgroundColor === getComputedStyle(en).backgroundColor;
   var pre = document.createElement('pre');
   pre.id = 'probe';
@@ -801,12 +957,18 @@ const PROBE: &str = r#"<script>
 #[test]
 fn browser_shows_rtl_cells_lights_partners_and_paints() {
     let Some(bin) = chromium() else {
-        eprintln!("skipped browser_shows_rtl_cells_lights_partners_and_paints: chromium is not installed");
+        eprintln!(
+            "skipped browser_shows_rtl_cells_lights_partners_and_paints: chromium is not installed"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let html = render(&parallel(), Format::Html);
-    let probed = write_tmp(dir.path(), "probe.html", &html.replacen("</body>", PROBE, 1));
+    let probed = write_tmp(
+        dir.path(),
+        "probe.html",
+        &html.replacen("</body>", PROBE, 1),
+    );
     let out = run_chromium(
         bin,
         &dir.path().join("profile-dom"),
@@ -815,7 +977,10 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     );
     let dom = String::from_utf8_lossy(&out.stdout);
     let start = dom.find("<pre id=\"probe\">").unwrap_or_else(|| {
-        panic!("no probe result; chromium said:\n{}", String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "no probe result; chromium said:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
     }) + "<pre id=\"probe\">".len();
     let end = start + dom[start..].find("</pre>").unwrap();
     let result: serde_json::Value =
@@ -823,9 +988,10 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     assert_eq!(result["arDirection"], "rtl", "{result}");
     assert_eq!(result["enDirection"], "ltr", "{result}");
     assert_eq!(result["hoverLights"], true, "{result}");
-    assert_eq!(result["hoverColour"], "solid", "{result}");
+    assert_eq!(result["hoverOutline"], "solid", "{result}");
     assert_eq!(result["hoverClears"], true, "{result}");
     assert_eq!(result["focusLights"], true, "{result}");
+    assert_eq!(result["enterJumps"], true, "{result}");
     assert_eq!(result["sameColour"], true, "{result}");
 
     let page = write_tmp(dir.path(), "page.html", &html);
@@ -845,10 +1011,17 @@ fn screenshot(bin: &str, dir: &Path, page: &Path, size: &str) -> PathBuf {
     let out = run_chromium(
         bin,
         &dir.join(format!("profile-{size}")),
-        &[format!("--screenshot={}", png.display()), format!("--window-size={size}")],
+        &[
+            format!("--screenshot={}", png.display()),
+            format!("--window-size={size}"),
+        ],
         page,
     );
-    assert!(png.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        png.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     png
 }
 
