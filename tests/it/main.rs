@@ -4,3 +4,4 @@
 mod common;
 mod entities;
 mod render;
+mod segment;
