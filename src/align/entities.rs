@@ -20,7 +20,7 @@
 
 use super::gazetteer::{normalize_key, Gazetteer};
 use super::lexicon::Lexicon;
-use super::names::{arabic_words, find_name, ArWord};
+use super::name_match::{arabic_words, find_name, ArWord};
 use super::stem::{fold, is_english_stopword};
 use crate::alignment::{Alignment, EnglishOrigin, EntityKind, EntityPair, WordLink};
 use crate::document::{Document, EntityId, SentenceId, Span};
@@ -695,7 +695,7 @@ fn locate(
         if let Some(span) = linked_span(&a.words, a.offset, links, rel) {
             // Agreement with the romanization makes a link-found name surer.
             let text = &a.text[span.start - a.offset..span.end - a.offset];
-            let sim = super::names::name_similarity(text, &m.text);
+            let sim = super::name_match::name_similarity(text, &m.text);
             candidates.push(found(span, LINK_SCORE.max(sim), None));
         }
     }

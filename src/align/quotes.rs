@@ -19,7 +19,7 @@
 
 use super::entities::{english_mentions, sentence_text};
 use super::lexicon::{EnKey, Lexicon};
-use super::names::{arabic_words, find_name, name_similarity};
+use super::name_match::{arabic_words, find_name, name_similarity};
 use super::romanize::MATCH;
 use super::stem::{arabic_key, english_key, fold, is_english_stopword};
 use crate::alignment::{QuoteCandidate, QuoteMatch, Side};

@@ -16,6 +16,8 @@
 //! spell Arabic and foreign names (بلومبيرغ is "Bloomberg", not "Blwmbyrgh"); enumerating every
 //! spelling explodes, while the DP visits each (slot, letter) pair once.
 
+use super::stem::is_arabic_letter;
+
 /// One Arabic letter (or the article) and the English spellings it may take, with their costs.
 #[derive(Debug, Clone, PartialEq)]
 struct Slot {
@@ -64,12 +66,6 @@ pub fn is_mark(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' | '\u{0653}'..='\u{0655}')
 }
 
-/// Letters of the Arabic script that a name may contain (Arabic block letters, plus the Persian
-/// and Urdu letters used for foreign names: پ چ ژ ڤ گ ک ی).
-pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
-        && !is_mark(c)
-}
 
 /// Sun letters: the article's ل assimilates to them (الشمس → ash-shams).
 fn sun_letter(c: char) -> Option<&'static str> {

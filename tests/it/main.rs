@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per topic. Shared test data is read from
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
+mod align;
 mod common;
 mod entities;
 mod render;
