@@ -3,6 +3,7 @@
 
 mod align;
 mod common;
+mod entities;
 mod models;
 mod render;
 mod segment;
