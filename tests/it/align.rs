@@ -65,8 +65,9 @@ fn pud_evaluation_with_the_dictionary() {
     let scores = evaluate(&rows[..200], Some(&lexicon));
     let (_, _, strict) = scores.strict();
     let (_, _, lax) = scores.lax();
-    assert!(strict >= 0.90, "strict F1 {strict:.3}: {scores:?}");
-    assert!(lax >= 0.95, "lax F1 {lax:.3}: {scores:?}");
+    eprintln!("first 200 rows, dictionary: strict F1 {strict:.3}, lax F1 {lax:.3}");
+    assert!(strict >= 0.95, "strict F1 {strict:.3}: {scores:?}");
+    assert!(lax >= 0.97, "lax F1 {lax:.3}: {scores:?}");
 }
 
 #[test]
@@ -77,7 +78,8 @@ fn pud_evaluation_without_a_dictionary() {
     let rows = read_pud_tsv(&path).unwrap();
     let scores = evaluate(&rows[..200], None);
     let (_, _, strict) = scores.strict();
-    assert!(strict >= 0.75, "strict F1 {strict:.3}: {scores:?}");
+    eprintln!("first 200 rows, no dictionary: strict F1 {strict:.3}");
+    assert!(strict >= 0.70, "strict F1 {strict:.3}: {scores:?}");
 }
 
 #[test]
@@ -251,6 +253,7 @@ fn translations_add_chrf_evidence() {
         scores.add(&doc.gold, &index_beads(&alignment.beads));
     }
     let (_, _, strict) = scores.strict();
+    eprintln!("first 200 rows, oracle translations, no dictionary: strict F1 {strict:.3}");
     assert!(strict >= 0.95, "strict F1 {strict:.3}: {scores:?}");
 }
 
