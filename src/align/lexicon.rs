@@ -639,6 +639,11 @@ mod tests {
         ] {
             assert!(lex.translates(ar, en), "{ar} ↔ {en}");
         }
+        // One database by either of its files: the .index or the .dict.dz.
+        let by_dict = Lexicon::load(&dir.join("freedict-ara-eng.dict.dz")).unwrap();
+        assert_eq!(by_dict.sources(), [dir.join("freedict-ara-eng.index")]);
+        assert!(by_dict.english("معقوف").contains(&"aquiline"));
+        assert!(by_dict.pair_count() < lex.pair_count());
         // Loading again is the same parsed data.
         let again = Lexicon::find_default().unwrap();
         assert!(Arc::ptr_eq(&lex.inner, &again.inner));
