@@ -66,7 +66,6 @@ pub fn is_mark(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' | '\u{0653}'..='\u{0655}')
 }
 
-
 /// Sun letters: the article's ل assimilates to them (الشمس → ash-shams).
 fn sun_letter(c: char) -> Option<&'static str> {
     Some(match c {
