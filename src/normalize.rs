@@ -24,8 +24,10 @@ pub struct Normalized {
     pub text: String,
     /// One entry per run of normalized bytes that came from one original cluster, in order.
     pieces: Vec<Piece>,
-    /// Length of the original text in bytes.
+    /// End of the original text (in the caller's offsets).
     original_len: usize,
+    /// Where the original text starts in the caller's offsets (see [`arabic_span`]).
+    base: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +50,9 @@ impl Normalized {
     /// end of the original text's last kept character for `offset == text.len()`.
     pub fn original_offset(&self, offset: usize) -> usize {
         if offset >= self.text.len() {
-            return self.pieces.last().map_or(0, |p| p.orig_end);
+            return self.pieces.last().map_or(self.base, |p| p.orig_end);
         }
-        self.piece_at(offset).map_or(0, |p| p.orig)
+        self.piece_at(offset).map_or(self.base, |p| p.orig)
     }
 
     /// The original bytes a normalized span came from: from the start of the cluster of its
@@ -115,7 +117,21 @@ pub fn arabic(text: &str) -> Normalized {
         text: out,
         pieces,
         original_len: text.len(),
+        base: 0,
     }
+}
+
+/// Normalizes the part `span` of `text` (a sentence of a document, say); the offsets it maps
+/// back to are offsets into the whole `text`, ready to use as document spans.
+pub fn arabic_span(text: &str, span: Span) -> Normalized {
+    let mut n = arabic(&text[span.range()]);
+    for p in &mut n.pieces {
+        p.orig += span.start;
+        p.orig_end += span.start;
+    }
+    n.original_len += span.start;
+    n.base = span.start;
+    n
 }
 
 /// Whether `c` begins a new cluster: a starter, except the Hangul vowel and final jamo that
@@ -205,6 +221,38 @@ mod tests {
                 .unwrap_or_else(|| panic!("{needle} in {}", n.text));
             let span = n.original_span(Span::new(at, at + needle.len()));
             assert_eq!(&orig[span.range()], want, "{orig}");
+        }
+    }
+
+    #[test]
+    fn a_span_of_a_document_maps_to_document_offsets() {
+        let doc = "العنوان\n\nقالَ أحمدُ كلمتَه";
+        let start = doc.find('ق').unwrap();
+        let n = arabic_span(doc, Span::new(start, doc.len()));
+        assert_eq!(n.text, "قال احمد كلمته");
+        let at = n.text.find("احمد").unwrap();
+        let span = n.original_span(Span::new(at, at + "احمد".len()));
+        assert_eq!(&doc[span.range()], "أحمدُ");
+        assert_eq!(n.original_offset(n.len()), doc.len());
+        let empty = arabic_span(doc, Span::new(start, start));
+        assert_eq!(empty.original_offset(0), start);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_map_inside_on_char_boundaries_and_in_order(
+            text in "[ a.أإآٱىةـَُِّ٠-٩۰-۹\u{fefb}\u{200f}é\u{0301}한\u{1161}]{0,40}",
+            a in 0usize..200,
+            b in 0usize..200,
+        ) {
+            let n = arabic(&text);
+            let (a, b) = (a.min(n.len()), b.min(n.len()));
+            let span = Span::new(a.min(b), a.max(b));
+            let orig = n.original_span(span);
+            proptest::prop_assert!(orig.start <= orig.end && orig.end <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(orig.start) && text.is_char_boundary(orig.end));
+            // Later normalized offsets never map before earlier ones.
+            proptest::prop_assert!(n.original_offset(span.start) <= n.original_offset(span.end));
         }
     }
 

@@ -82,9 +82,7 @@ impl Band {
                 ((share * m as f64).round() as usize).min(m)
             };
             centre.push(c);
-            if i < n {
-                acc += ar_len[i];
-            }
+            acc += ar_len.get(i).copied().unwrap_or(0.0);
         }
         let mut lo = Vec::with_capacity(n + 1);
         let mut hi = Vec::with_capacity(n + 1);
@@ -194,8 +192,10 @@ fn run(n: usize, m: usize, band: &Band, scorer: &Scorer) -> (Vec<PathBead>, bool
     (path, touched)
 }
 
-/// Scores the unaligned sentences of a path: one minus the best 1-1 score the sentence has
-/// against the other side's sentences near its place (how sure we are it has no partner).
+/// Scores the unaligned sentences of a path: one minus the best lexical score (see
+/// [`BeadScore::comparable`](super::score::BeadScore::comparable)) the sentence has against
+/// the other side's sentences near its place: how sure we are it has no partner. Lengths
+/// are left out here, as any two short sentences have likely lengths.
 fn score_skips(mut path: Vec<PathBead>, scorer: &Scorer, band: &Band) -> Vec<PathBead> {
     let (n, m) = (band.lo.len() - 1, band.hi[band.hi.len() - 1]);
     for bead in &mut path {
@@ -206,13 +206,13 @@ fn score_skips(mut path: Vec<PathBead>, scorer: &Scorer, band: &Band) -> Vec<Pat
             let i = bead.ar.start;
             let j0 = bead.en.start;
             (j0.saturating_sub(2)..(j0 + 2).min(m))
-                .map(|j| scorer.score(i..i + 1, j..j + 1).combined())
+                .map(|j| scorer.score(i..i + 1, j..j + 1).comparable())
                 .fold(0.0, f64::max)
         } else {
             let j = bead.en.start;
             let i0 = bead.ar.start;
             (i0.saturating_sub(2)..(i0 + 2).min(n))
-                .map(|i| scorer.score(i..i + 1, j..j + 1).combined())
+                .map(|i| scorer.score(i..i + 1, j..j + 1).comparable())
                 .fold(0.0, f64::max)
         };
         bead.score = 1.0 - best;

@@ -9,7 +9,9 @@
 //! tests; useful to anyone who holds gold alignments.
 
 use crate::alignment::Bead;
-use crate::document::{Document, Lang, Origin, Paragraph, ParagraphId, Sentence, SentenceId, Span};
+use crate::document::{Document, Lang, Origin, SentenceId};
+use crate::read::Input;
+use crate::segment::segment_lines;
 use std::ops::Range;
 
 /// A gold or test bead as sentence index ranges.
@@ -123,38 +125,14 @@ fn split_sentence(s: &str) -> Option<(String, String)> {
     (!a.is_empty() && !b.is_empty()).then(|| (a.to_string(), b.to_string()))
 }
 
-/// A document whose sentences are the given strings, one per line and paragraph (what the
-/// segmenter's line mode gives), for evaluation input that is already sentence-split.
+/// A document whose sentences are the given strings, one per line (the segmenter's line
+/// mode), for evaluation input that is already sentence-split.
 pub fn document_from_sentences(origin: &str, lang: Lang, sentences: &[String]) -> Document {
-    let mut text = String::new();
-    let mut paragraphs = Vec::new();
-    let mut sents = Vec::new();
-    for (i, s) in sentences.iter().enumerate() {
-        let start = text.len();
-        text.push_str(s);
-        let span = Span::new(start, text.len());
-        text.push('\n');
-        paragraphs.push(Paragraph {
-            id: ParagraphId::from_index(i),
-            span,
-            sentences: i as u32..i as u32 + 1,
-        });
-        sents.push(Sentence {
-            id: SentenceId::from_index(i),
-            paragraph: ParagraphId::from_index(i),
-            span,
-            quotes: Vec::new(),
-        });
-    }
-    Document {
+    let input = Input {
         origin: Origin(origin.to_string()),
-        text,
-        lang,
-        paragraphs,
-        sentences: sents,
-        quotes: Vec::new(),
-        collapsed: Vec::new(),
-    }
+        text: sentences.join("\n"),
+    };
+    segment_lines(input, Some(lang))
 }
 
 /// Beads of an alignment as index ranges.

@@ -18,6 +18,7 @@
 
 use super::stem::{
     arabic_key, english_key, fold, is_arabic_letter, is_arabic_stopword, is_english_stopword,
+    light_stem,
 };
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -313,12 +314,13 @@ impl Builder {
             let body = std::str::from_utf8(body).map_err(|_| bad("entry is not UTF-8"))?;
             // The entry's first line repeats the headword (with a pronunciation); the
             // translations follow, one per line, often numbered "1. ".
+            // An Arabic headword is normalized once for all its glosses.
+            let arabic_head = has_arabic(head).then(|| fold(head));
             for gloss_line in body.lines().skip(1) {
                 for gloss in split_glosses(gloss_line) {
-                    if has_arabic(head) {
-                        self.add_pair(head, gloss);
-                    } else {
-                        self.add_pair(gloss, head);
+                    match &arabic_head {
+                        Some(folded) => self.add_folded(folded, gloss),
+                        None => self.add_pair(gloss, head),
                     }
                 }
             }
@@ -367,7 +369,12 @@ impl Builder {
     /// Records one Arabic gloss ↔ English gloss pair (phrase map both ways, and word links
     /// when the Arabic side is one word and the English side a short phrase).
     fn add_pair(&mut self, ar: &str, en: &str) {
-        let ar_words: Vec<String> = words(ar).map(arabic_key).collect();
+        self.add_folded(&fold(ar), en);
+    }
+
+    /// [`Builder::add_pair`] with the Arabic side already normalized.
+    fn add_folded(&mut self, folded: &str, en: &str) {
+        let ar_words: Vec<&str> = words(folded).map(light_stem).collect();
         let en_words: Vec<&str> = words(en).collect();
         if ar_words.is_empty()
             || en_words.is_empty()
@@ -380,7 +387,7 @@ impl Builder {
         self.inner.pairs += 1;
         let en_keys: Vec<String> = en_words.iter().map(|w| english_key(w)).collect();
         let en_gloss = en_words.join(" ").to_lowercase();
-        let ar_gloss = words(ar).map(fold).collect::<Vec<_>>().join(" ");
+        let ar_gloss = words(folded).collect::<Vec<_>>().join(" ");
         let en_gloss_id = intern(
             &mut self.en_gloss_index,
             &mut self.inner.en_glosses,
@@ -403,7 +410,11 @@ impl Builder {
             .iter()
             .filter(|k| !is_english_stopword(k) && k.chars().any(char::is_alphabetic))
             .collect();
-        let ar_content: Vec<&String> = ar_words.iter().filter(|k| !is_arabic_stopword(k)).collect();
+        let ar_content: Vec<&str> = ar_words
+            .iter()
+            .copied()
+            .filter(|k| !is_arabic_stopword(k))
+            .collect();
         // Word links: one content word against a short phrase on the other side ("ذهب" ↔
         // "went"; «معدن الذهب» ↔ "gold" gives ذهب ↔ gold, and معدن ↔ gold, a tolerable
         // false link). Two phrases are not linked word by word: their word order differs.
@@ -628,6 +639,11 @@ mod tests {
         ] {
             assert!(lex.translates(ar, en), "{ar} ↔ {en}");
         }
+        // One database by either of its files: the .index or the .dict.dz.
+        let by_dict = Lexicon::load(&dir.join("freedict-ara-eng.dict.dz")).unwrap();
+        assert_eq!(by_dict.sources(), [dir.join("freedict-ara-eng.index")]);
+        assert!(by_dict.english("معقوف").contains(&"aquiline"));
+        assert!(by_dict.pair_count() < lex.pair_count());
         // Loading again is the same parsed data.
         let again = Lexicon::find_default().unwrap();
         assert!(Arc::ptr_eq(&lex.inner, &again.inner));

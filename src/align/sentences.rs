@@ -175,8 +175,9 @@ pub fn check_inputs(
     out
 }
 
-/// Aligns the sentences of an Arabic document with those of an English one. Entity pairs and
-/// quote matches are left empty here: they build on the beads.
+/// Aligns the sentences of an Arabic document with those of an English one, then links the
+/// entities inside the beads ([`super::link_entities`]) and matches the Arabic quotes
+/// against the English text ([`super::match_quotes`]).
 pub fn align_documents(
     ar: Document,
     en: Document,
@@ -216,14 +217,23 @@ pub fn align_documents(
             )
         }
     };
-    Alignment {
+    let mut alignment = Alignment {
         ar,
         en,
         origin,
         beads,
         entities: Vec::new(),
         quotes: Vec::new(),
-    }
+    };
+    // Entities and quotes build on the beads.
+    super::link_entities(&mut alignment, lexicon);
+    alignment.quotes = super::match_quotes(
+        &alignment.ar,
+        std::slice::from_ref(&alignment.en),
+        lexicon,
+        translations,
+    );
+    alignment
 }
 
 fn to_bead(b: PathBead) -> Bead {

@@ -11,26 +11,11 @@
 //! tatweel, ASCII digits), so the same word spelt with or without hamza or diacritics meets
 //! the same key.
 
-use unicode_normalization::UnicodeNormalization;
-
-/// The matching view of Arabic (or any) text: NFKC, alef variants folded to bare alef,
-/// alef maqsura to ya, ta marbuta to ha, harakat, superscript alef and tatweel removed,
-/// Arabic-Indic and Persian digits to ASCII (as Lucene's ArabicNormalizer). Word keys need no
+/// The matching view of a word or text: [`crate::normalize::arabic`]'s normalized text
+/// (NFKC, alef variants, ى→ي, ة→ه, no harakat or tatweel, ASCII digits). Word keys need no
 /// offsets back to the original, so this keeps only the text.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfkc() {
-        match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' => out.push('ي'),
-            'ة' => out.push('ه'),
-            '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => {}
-            '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
-            '۰'..='۹' => out.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::normalize::arabic(text).text
 }
 
 /// Whether a character is an Arabic letter (the basic block's letters, U+0621–U+064A, and

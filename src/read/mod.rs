@@ -2,8 +2,9 @@
 //! whose `text` is the user's input exactly as given (a leading BOM and CR/CRLF line ends
 //! kept), so every later byte offset indexes the user's own file.
 //!
-//! Checks, each giving an error that names the file: a size limit ([`Error::TooLarge`]), NUL
-//! bytes ([`Error::Binary`], checked first because UTF-16 and binary files have them),
+//! Checks, each giving an error that names the file: a size limit ([`Error::TooLarge`]), a
+//! UTF-16 byte order mark ([`Error::Utf16`]), NUL bytes ([`Error::Binary`], checked before
+//! UTF-8 because binary files are rarely valid UTF-8 and "binary" says more),
 //! invalid UTF-8 with the offset of the first bad byte ([`Error::NotUtf8`]), and nothing but
 //! whitespace ([`Error::Empty`]).
 
@@ -89,6 +90,11 @@ fn read_limited(mut reader: impl Read, max_bytes: Option<u64>) -> std::io::Resul
 /// Checks `bytes` read from `origin` and makes them an [`Input`].
 pub fn from_bytes(origin: Origin, bytes: Vec<u8>) -> Result<Input> {
     let path = || PathBuf::from(&origin.0);
+    // Windows tools often save "Unicode" text as UTF-16 with a byte order mark: say so rather
+    // than report its NUL bytes.
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Error::Utf16 { path: path() });
+    }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::Binary {
             path: path(),
@@ -155,8 +161,11 @@ mod tests {
             // Truncated two-byte Arabic letter at the end.
             (&[b'a', 0xd9], "offset 1"),
             (b"abc\0def", "in.txt looks binary (NUL byte at offset 3)"),
-            // UTF-16LE "ab" with its BOM: NUL bytes, reported as binary.
-            (&[0xff, 0xfe, b'a', 0, b'b', 0], "NUL byte at offset 3"),
+            // UTF-16 with its BOM, both byte orders.
+            (&[0xff, 0xfe, b'a', 0, b'b', 0], "in.txt is UTF-16 text"),
+            (&[0xfe, 0xff, 0, b'a'], "iconv -f UTF-16"),
+            // UTF-16 without a BOM: its NUL bytes.
+            (&[b'a', 0, b'b', 0], "NUL byte at offset 1"),
         ];
         for &(bytes, want) in cases {
             let err = check(bytes).unwrap_err().to_string();

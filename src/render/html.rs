@@ -210,7 +210,7 @@ fn marked(doc: &Document, span: Span, marks: Vec<Mark>, rtl: bool) -> String {
     out
 }
 
-/// The part of `m` inside `within`, if any, keeping its kind.
+/// The part of `span` inside `within`, if any.
 fn clip(span: Span, within: Span) -> Option<Span> {
     let start = span.start.max(within.start);
     let end = span.end.min(within.end);

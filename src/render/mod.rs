@@ -87,6 +87,17 @@ impl Format {
         }
     }
 
+    /// The format a file name asks for by its extension (`out.html`, `tm.tmx`, `a.txt`,
+    /// `README.markdown`), so that `-o article.tmx` needs no `--format`. Moses output is named
+    /// by prefix and has no extension of its own.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?;
+        match ext.parse::<Format>() {
+            Ok(Format::Moses) | Err(_) => None,
+            Ok(f) => Some(f),
+        }
+    }
+
     /// Whether the format is one stream (printable to stdout) rather than several files.
     pub fn is_stream(self) -> bool {
         self != Format::Moses
@@ -662,6 +673,23 @@ mod tests {
         }
         let err = "xlsx".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("xlsx") && err.contains("tmx"), "{err}");
+    }
+
+    #[test]
+    fn formats_follow_file_extensions() {
+        let table = [
+            ("out/article.html", Some(Format::Html)),
+            ("tm.TMX", Some(Format::Tmx)),
+            ("a.txt", Some(Format::Text)),
+            ("notes.markdown", Some(Format::Md)),
+            ("rows.tsv", Some(Format::Tsv)),
+            ("corpus.moses", None),
+            ("corpus", None),
+            ("archive.tar.gz", None),
+        ];
+        for (path, want) in table {
+            assert_eq!(Format::from_path(Path::new(path)), want, "{path}");
+        }
     }
 
     #[test]

@@ -113,6 +113,8 @@ const SPEAKER_STOPS: &[&str] = &[
     "وذلك",
     "بأن",
     "بأنه",
+    "ما",
+    "لما",
 ];
 
 /// Particles that may stand between the subject and the verb (قد قالت، لقد قال): not a speaker.
@@ -121,8 +123,26 @@ const PARTICLES: &[&str] = &["قد", "لقد", "وقد", "فقد", "كما", "ث
 fn set(
     words: &'static [&'static str],
     cell: &'static OnceLock<HashSet<String>>,
+    form: fn(&str) -> String,
 ) -> &'static HashSet<String> {
-    cell.get_or_init(|| words.iter().map(|w| norm(w)).collect())
+    cell.get_or_init(|| words.iter().map(|w| form(w)).collect())
+}
+
+/// A lighter matching form for function words: marks and tatweel removed and alef variants
+/// unified, but ى and ة kept, so the preposition على stays apart from the name علي.
+fn light(word: &str) -> String {
+    word.chars()
+        .filter(|&c| !is_mark(c))
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Harakat, tatweel and the other marks [`normalize::arabic`] drops.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0640}' | '\u{064b}'..='\u{065f}' | '\u{0670}')
 }
 
 /// The matching form of a word.
@@ -151,22 +171,22 @@ pub(crate) fn is_arabic_letter(c: char) -> bool {
 
 pub(crate) fn is_cue(word: &str) -> bool {
     static CELL: OnceLock<HashSet<String>> = OnceLock::new();
-    set(CUES, &CELL).contains(&norm(word))
+    set(CUES, &CELL, norm).contains(&norm(word))
 }
 
 pub(crate) fn is_preposition_cue(word: &str) -> bool {
     static CELL: OnceLock<HashSet<String>> = OnceLock::new();
-    set(PREPOSITION_CUES, &CELL).contains(&norm(word))
+    set(PREPOSITION_CUES, &CELL, norm).contains(&norm(word))
 }
 
 pub(crate) fn is_speaker_stop(word: &str) -> bool {
     static CELL: OnceLock<HashSet<String>> = OnceLock::new();
-    set(SPEAKER_STOPS, &CELL).contains(&norm(word))
+    set(SPEAKER_STOPS, &CELL, light).contains(&light(word))
 }
 
 pub(crate) fn is_particle(word: &str) -> bool {
     static CELL: OnceLock<HashSet<String>> = OnceLock::new();
-    set(PARTICLES, &CELL).contains(&norm(word))
+    set(PARTICLES, &CELL, light).contains(&light(word))
 }
 
 /// The phrase «على حد قوله» ("as he put it"): a cue without a named speaker.
@@ -222,6 +242,8 @@ mod tests {
         assert!(is_preposition_cue("وفقا") && !is_preposition_cue("بحسب"));
         assert!(is_speaker_stop("إن") && is_speaker_stop("ان") && !is_speaker_stop("متحدث"));
         assert!(is_particle("قد") && !is_particle("كانتر"));
+        // The preposition على is a stop; the name علي is not.
+        assert!(is_speaker_stop("على") && !is_speaker_stop("علي"));
         assert!(is_as_he_put_it(&["على", "حد", "قوله"]));
         assert!(!is_as_he_put_it(&["على", "الحدود"]));
     }

@@ -1,18 +1,18 @@
 //! Segmentation: an [`Input`] cut into paragraphs, sentences and quotes, every piece a byte
 //! span into the original text, gathered in a [`Document`].
 //!
-//! Steps, one module each: [`paragraphs`] (blank lines, repeated lines and paragraphs
-//! collapsed), `pairs` (matching quotation marks and brackets), [`sentences`] (boundary rules
+//! Steps, one module each: `paragraphs` (blank lines, repeated lines and paragraphs
+//! collapsed), `pairs` (matching quotation marks and brackets), `sentences` (boundary rules
 //! for Arabic and English), `quotes` and `speaker` (quoted statements and who said them).
 //! The language comes from the caller or from the script ([`detect_lang`]). Nothing here can
 //! fail: any valid input gives a document, at worst with one sentence per paragraph.
 
 mod arabic;
 mod english;
-pub(crate) mod pairs;
-pub mod paragraphs;
+mod pairs;
+mod paragraphs;
 mod quotes;
-pub mod sentences;
+mod sentences;
 mod speaker;
 
 use crate::document::{Document, Lang, Paragraph, ParagraphId, Sentence, SentenceId, Span};
@@ -75,6 +75,12 @@ fn build(
         collapsed,
         text: String::new(),
     };
+    let mut at = quotes::Cursor {
+        sentence: 0,
+        quote: 0,
+        paragraph: 0,
+        last_speaker: None,
+    };
     for (span, blocks) in paras {
         let id = ParagraphId::from_index(doc.paragraphs.len());
         let first = doc.sentences.len();
@@ -86,7 +92,8 @@ fn build(
                 sentences::split(&text, block, &pairs, lang)
             };
             let block_first = doc.sentences.len();
-            let quotes = quotes::build(&text, &pairs, &spans, block_first, doc.quotes.len(), lang);
+            at.paragraph = id.index();
+            let quotes = quotes::build(&text, &pairs, &spans, &mut at, lang);
             doc.sentences
                 .extend(spans.iter().enumerate().map(|(i, &span)| Sentence {
                     id: SentenceId::from_index(block_first + i),

@@ -69,6 +69,10 @@ fn is_mark(c: char) -> bool {
     )
 }
 
+/// How many open marks a closer looks back over for its partner: real text nests a few
+/// deep; the bound keeps a run of stray openers from making the pass quadratic.
+const MAX_REACH: usize = 16;
+
 /// Matched pairs in `text[block]`, sorted by opening mark.
 pub(crate) fn find(text: &str, block: Span) -> Vec<Pair> {
     struct Open {
@@ -90,7 +94,11 @@ pub(crate) fn find(text: &str, block: Span) -> Vec<Pair> {
             let may_close =
                 !matches!(c, '"' | '’' | '“') || !next.is_some_and(char::is_alphanumeric);
             let depth = if may_close {
-                stack.iter().rposition(|o| o.accepts.contains(&c))
+                let floor = stack.len().saturating_sub(MAX_REACH);
+                stack[floor..]
+                    .iter()
+                    .rposition(|o| o.accepts.contains(&c))
+                    .map(|d| floor + d)
             } else {
                 None
             };
@@ -104,9 +112,10 @@ pub(crate) fn find(text: &str, block: Span) -> Vec<Pair> {
                     kind,
                 });
             } else if let Some((accepts, kind)) = closers(c) {
+                // After a tatweel an Arabic prefix is joined to a quoted name: لـ"الشرق".
                 let opens = if ambiguous(c) {
                     next.is_some_and(|n| !n.is_whitespace())
-                        && !prev.is_some_and(char::is_alphanumeric)
+                        && !prev.is_some_and(|p| p.is_alphanumeric() && p != '\u{0640}')
                 } else {
                     true
                 };
@@ -168,6 +177,7 @@ mod tests {
             ("[x] (y)", &["x", "y"]),
             ("it’s John’s", &[]),
             ("«كلمة»وقال", &["كلمة"]),
+            ("قال لـ\"الشرق الأوسط\": نعم", &["الشرق الأوسط"]),
         ];
         for &(text, want) in cases {
             assert_eq!(inners(text), want, "{text}");

@@ -22,7 +22,7 @@ use super::pairs::{self, Pair, PairKind};
 use super::{arabic, english};
 use crate::document::{Lang, Span};
 
-fn is_terminator(c: char) -> bool {
+pub(crate) fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | '…' | '۔' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
@@ -34,6 +34,9 @@ fn is_trailing_closer(c: char) -> bool {
 fn is_opening_mark(c: char) -> bool {
     matches!(c, '«' | '“' | '"' | '‘' | '\'' | '(' | '[' | '‹' | '„')
 }
+
+/// The longest word before a period that the rules look at, in bytes.
+const MAX_TOKEN: usize = 64;
 
 /// Sentence spans of `text[block]`.
 pub(crate) fn split(text: &str, block: Span, pairs: &[Pair], lang: Lang) -> Vec<Span> {
@@ -189,13 +192,16 @@ fn ends_sentence(
     let Some(n) = after.chars().next() else {
         return true;
     };
-    let token = token_before(text, sent_start, run.start);
+    let token = || token_before(text, sent_start, run.start);
     if !n.is_whitespace() {
         // Glued to what follows: a number (3.5), a date (25.04.2024), a domain (x.com), an
         // abbreviation (U.S.A, أ.د) or, in scraped Arabic, a missing space after the end.
         return lang == Lang::Ar
             && arabic::is_arabic_letter(n)
-            && (run_text != "." || is_arabic_word(token) && !arabic::is_abbreviation(token))
+            && (run_text != "." || {
+                let token = token();
+                is_arabic_word(token) && !arabic::is_abbreviation(token)
+            })
             && is_arabic_word(next_word(text, end, block_end).1);
     }
     let (first, word) = next_word(text, end, block_end);
@@ -203,7 +209,8 @@ fn ends_sentence(
         return true;
     };
     let lowercase_next = first.is_lowercase();
-    if run_text.chars().all(|c| c == '.') && run_text.len() == 1 {
+    if run_text == "." {
+        let token = token();
         if is_list_number(text, sent_start, token) {
             return false;
         }
@@ -231,7 +238,13 @@ fn is_arabic_word(word: &str) -> bool {
 
 /// The word before `at` (back to a space or the sentence start), without opening marks.
 fn token_before(text: &str, sent_start: usize, at: usize) -> &str {
-    let before = &text[sent_start..at];
+    // No abbreviation or number that matters here is longer than this: bounding the look-back
+    // keeps a long run without spaces ("a.a.a.…") linear.
+    let mut from = sent_start.max(at.saturating_sub(MAX_TOKEN));
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
     let start = before
         .char_indices()
         .rev()
@@ -274,7 +287,8 @@ fn line_break_ends_sentence(
 
 /// Hard-wrapped text (lines broken at a fixed width, as in e-mail or plain-text archives):
 /// three or more lines whose widths, except the last, lie between 30 and 100 characters within
-/// 35 of each other, and most of which end mid-sentence.
+/// 35 of each other, most of which end mid-sentence and are full (the next line's first word
+/// would not have fitted).
 fn is_wrapped(block: &str) -> bool {
     let lines: Vec<&str> = block.lines().collect();
     if lines.len() < 3 {
@@ -293,7 +307,25 @@ fn is_wrapped(block: &str) -> bool {
                 .ends_with(|c: char| is_terminator(c) || is_trailing_closer(c))
         })
         .count();
-    min >= 30 && max <= 100 && max - min <= 35 && open_ended * 2 > body.len()
+    // A wrapped line is full: its next line's first word would not have fitted on it. A list
+    // of headlines has lines of similar width too, but with room left on them.
+    let full = body
+        .iter()
+        .zip(&lines[1..])
+        .zip(&widths)
+        .filter(|((_, next), &w)| {
+            let first_word = next
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            w + 1 + first_word > max
+        })
+        .count();
+    min >= 30
+        && max <= 100
+        && max - min <= 35
+        && open_ended * 2 > body.len()
+        && full * 3 >= body.len() * 2
 }
 
 #[cfg(test)]
@@ -424,6 +456,15 @@ mod tests {
             ("He said that\nthe end is near.", Lang::En, &["He said that\nthe end is near."]),
             ("قال:\n«نعم»", Lang::Ar, &["قال:\n«نعم»"]),
             ("a\r\nb", Lang::Ar, &["a", "b"]),
+            (
+                "الصين تطلب من تيك توك حساباً سرياً يستهدف الغرب\nبايدن يوقع قانون حظر تيك توك في أمريكا\nتروس تتعهد بمواجهة الشركات الصينية المملوكة للدولة",
+                Lang::Ar,
+                &[
+                    "الصين تطلب من تيك توك حساباً سرياً يستهدف الغرب",
+                    "بايدن يوقع قانون حظر تيك توك في أمريكا",
+                    "تروس تتعهد بمواجهة الشركات الصينية المملوكة للدولة",
+                ],
+            ),
             (
                 "This is a long line of hard wrapped text that\nGoes on for a while in the same width and\nEnds somewhere around here at last.",
                 Lang::En,

@@ -18,6 +18,11 @@ use crate::document::{Lang, Span};
 /// Longest speaker phrase, in words; longer stretches are clauses, not names.
 const MAX_WORDS: usize = 8;
 
+/// How far from a quote (in tokens: words, punctuation, quotes) its reporting verb may be.
+/// Wide enough for `وقال الدكتور محمد علي، أستاذ العلوم السياسية بجامعة القاهرة، لـ"الشرق
+/// الأوسط": «…»`; the bound keeps a sentence of thousands of quotes linear.
+const WINDOW: usize = 40;
+
 /// What the sentence says about who spoke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -32,7 +37,12 @@ enum Tok {
     Word(Span),
     /// Punctuation that ends a phrase.
     Stop,
-    Quote,
+    /// A quote: a statement bounds the search for a speaker; a scare quote is read as a word
+    /// (`قال رئيس شركة "أبل" تيم كوك: «…»`).
+    Quote {
+        span: Span,
+        scare: bool,
+    },
 }
 
 fn is_word_char(c: char) -> bool {
@@ -43,25 +53,51 @@ fn is_word_char(c: char) -> bool {
         )
 }
 
-/// The sentence as words, phrase stops and quotes (each quote one token); returns the tokens
-/// and the index of the token of quote `target`.
-fn tokens(text: &str, sentence: Span, quotes: &[Span], target: usize) -> (Vec<Tok>, usize) {
+/// A sentence as words, phrase stops and quotes (each quote one token), made once per
+/// sentence and shared by all its quotes.
+pub(crate) struct Tokens {
+    toks: Vec<Tok>,
+    /// The token index of each quote.
+    quote_at: Vec<usize>,
+    /// The token indices of the statement quotes (all quotes until [`Tokens::mark_scare`]).
+    statements: Vec<usize>,
+}
+
+impl Tokens {
+    /// Marks which quotes are scare quotes, once their kinds are known.
+    pub(crate) fn mark_scare(&mut self, scare: &[bool]) {
+        for (&at, &is_scare) in self.quote_at.iter().zip(scare) {
+            if let Tok::Quote { scare, .. } = &mut self.toks[at] {
+                *scare = is_scare;
+            }
+        }
+        self.statements = self
+            .quote_at
+            .iter()
+            .zip(scare)
+            .filter(|(_, &s)| !s)
+            .map(|(&at, _)| at)
+            .collect();
+    }
+}
+
+/// Tokenizes `sentence`, whose top-level quotes (outer spans, in order) are `quotes`.
+pub(crate) fn tokenize(text: &str, sentence: Span, quotes: &[Span]) -> Tokens {
     let mut toks = Vec::new();
-    let mut target_tok = 0;
-    let mut q = 0;
+    let mut quote_at = Vec::with_capacity(quotes.len());
     let mut i = sentence.start;
     while i < sentence.end {
-        if let Some(quote) = quotes.get(q).filter(|s| s.start <= i) {
-            if q == target {
-                target_tok = toks.len();
-            }
-            toks.push(Tok::Quote);
+        if let Some(quote) = quotes.get(quote_at.len()).filter(|s| s.start <= i) {
+            quote_at.push(toks.len());
+            toks.push(Tok::Quote {
+                span: *quote,
+                scare: false,
+            });
             i = quote.end.max(i + 1);
-            q += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("inside the sentence");
-        let limit = quotes.get(q).map_or(sentence.end, |s| s.start);
+        let limit = quotes.get(quote_at.len()).map_or(sentence.end, |s| s.start);
         if c.is_alphanumeric() {
             // A period inside or after a word belongs to it (U.S., Dr., أ.د.).
             let len = text[i..limit]
@@ -77,61 +113,105 @@ fn tokens(text: &str, sentence: Span, quotes: &[Span], target: usize) -> (Vec<To
         }
         i += c.len_utf8();
     }
-    (toks, target_tok)
+    let statements = quote_at.clone();
+    Tokens {
+        toks,
+        quote_at,
+        statements,
+    }
 }
 
-/// Finds who said quote number `target` of the sentence's `quotes` (outer spans, in order).
-pub(crate) fn find(
-    text: &str,
-    sentence: Span,
-    quotes: &[Span],
-    target: usize,
-    lang: Lang,
-) -> Found {
-    let (toks, at) = tokens(text, sentence, quotes, target);
+fn is_cue_tok(text: &str, t: &Tok, lang: Lang) -> bool {
+    match t {
+        Tok::Word(s) => match lang {
+            Lang::Ar => arabic::is_cue(&text[s.range()]),
+            Lang::En => english::is_cue(&text[s.range()]),
+        },
+        _ => false,
+    }
+}
+
+/// Whether a reporting word is one of the two words next to quote `target`, on either side
+/// (`He said “No.”`, `“No,” she said`): the quote is then a statement, however short.
+pub(crate) fn cue_adjacent(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> bool {
+    let Some(&at) = tokens.quote_at.get(target) else {
+        return false;
+    };
+    let toks = &tokens.toks;
+    let near = |it: &mut dyn Iterator<Item = &Tok>| {
+        it.take_while(|t| !matches!(t, Tok::Quote { .. }))
+            .filter(|t| matches!(t, Tok::Word(_)))
+            .take(2)
+            .any(|t| is_cue_tok(text, t, lang))
+    };
+    let as_he_put_it = lang == Lang::Ar && {
+        let words: Vec<&str> = toks[at + 1..]
+            .iter()
+            .take_while(|t| !matches!(t, Tok::Quote { .. }))
+            .filter_map(|t| match t {
+                Tok::Word(s) => Some(&text[s.range()]),
+                _ => None,
+            })
+            .take(3)
+            .collect();
+        arabic::is_as_he_put_it(&words)
+    };
+    as_he_put_it || near(&mut toks[..at].iter().rev()) || near(&mut toks[at + 1..].iter())
+}
+
+/// Finds who said quote number `target` of the tokenized sentence.
+pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Found {
+    let toks = &tokens.toks;
+    let Some(&at) = tokens.quote_at.get(target) else {
+        return Found::Nothing;
+    };
     let word = |t: &Tok| match t {
         Tok::Word(s) => Some(&text[s.range()]),
         _ => None,
     };
-    let is_cue = |t: &Tok| {
-        word(t).is_some_and(|w| match lang {
-            Lang::Ar => arabic::is_cue(w),
-            Lang::En => english::is_cue(w),
-        })
-    };
-    // Before the quote: back to the previous quote or the sentence start.
-    let before_start = toks[..at]
-        .iter()
-        .rposition(|t| *t == Tok::Quote)
-        .map_or(0, |i| i + 1);
+    let is_cue = |t: &Tok| is_cue_tok(text, t, lang);
+    // Before the quote: back to the previous statement or the sentence start; the cue's
+    // phrase may not run into the quote itself.
+    let split = tokens.statements.partition_point(|&s| s < at);
+    let before_start = split
+        .checked_sub(1)
+        .map_or(0, |i| tokens.statements[i] + 1)
+        .max(at.saturating_sub(WINDOW));
     let mut found = Found::Nothing;
     if let Some(c) = (before_start..at).rev().find(|&i| is_cue(&toks[i])) {
+        let toks = &toks[..at];
         found = match lang {
-            Lang::Ar => arabic_at_cue(text, &toks, c, before_start, true),
-            Lang::En => english_at_cue(text, &toks, c, before_start, true),
+            Lang::Ar => arabic_at_cue(text, toks, c, before_start, true),
+            Lang::En => english_at_cue(text, toks, c, before_start, true),
         };
     }
     if let Found::Speaker(_) = found {
         return found;
     }
     // After the quote: a reporting word among its first words.
-    let after_end = toks[at + 1..]
+    let after_end = tokens.statements[split..]
         .iter()
-        .position(|t| *t == Tok::Quote)
-        .map_or(toks.len(), |i| at + 1 + i);
-    let first_words: Vec<usize> = (at + 1..after_end)
+        .find(|&&s| s > at)
+        .copied()
+        .unwrap_or(toks.len());
+    let toks = &toks[..after_end];
+    let first_words: Vec<usize> = (at + 1..after_end.min(at + 1 + WINDOW))
         .filter(|&i| word(&toks[i]).is_some())
-        .take(4)
+        .take(MAX_WORDS + 2)
         .collect();
-    if let Some(&c) = first_words.iter().find(|&&i| is_cue(&toks[i])) {
+    // The first cue that names someone («…»، بحسب ما قال الوزير: بحسب names no one, قال does).
+    for &c in first_words.iter().filter(|&&i| is_cue(&toks[i])) {
         let after = match lang {
-            Lang::Ar => arabic_at_cue(text, &toks, c, at + 1, false),
-            Lang::En => english_at_cue(text, &toks, c, at + 1, false),
+            Lang::Ar => arabic_at_cue(text, toks, c, at + 1, false),
+            Lang::En => english_at_cue(text, toks, c, at + 1, false),
         };
-        if after != Found::Nothing {
-            found = after;
+        match after {
+            Found::Speaker(_) => return after,
+            Found::CueOnly => found = Found::CueOnly,
+            Found::Nothing => {}
         }
-    } else if lang == Lang::Ar {
+    }
+    if lang == Lang::Ar {
         let words: Vec<&str> = first_words.iter().filter_map(|&i| word(&toks[i])).collect();
         if arabic::is_as_he_put_it(&words) {
             found = Found::CueOnly;
@@ -148,10 +228,10 @@ fn phrase_after(
     stop_word: impl Fn(&str) -> bool,
 ) -> Option<Span> {
     let mut words = Vec::new();
-    for t in &toks[from.min(toks.len())..] {
-        match t {
-            Tok::Word(s) if !stop_word(&text[s.range()]) => words.push(*s),
-            _ => break,
+    for t in toks[from.min(toks.len())..].iter().take(MAX_WORDS + 1) {
+        match phrase_part(text, t, &stop_word) {
+            Some(s) => words.push(s),
+            None => break,
         }
     }
     join(&words)
@@ -166,14 +246,23 @@ fn phrase_before(
     stop_word: impl Fn(&str) -> bool,
 ) -> Option<Span> {
     let mut words = Vec::new();
-    for t in toks[floor..to].iter().rev() {
-        match t {
-            Tok::Word(s) if !stop_word(&text[s.range()]) => words.push(*s),
-            _ => break,
+    for t in toks[floor..to].iter().rev().take(MAX_WORDS + 1) {
+        match phrase_part(text, t, &stop_word) {
+            Some(s) => words.push(s),
+            None => break,
         }
     }
     words.reverse();
     join(&words)
+}
+
+/// The span a token adds to a speaker phrase: a word that is not a stop, or a scare quote.
+fn phrase_part(text: &str, t: &Tok, stop_word: impl Fn(&str) -> bool) -> Option<Span> {
+    match *t {
+        Tok::Word(s) if !stop_word(&text[s.range()]) => Some(s),
+        Tok::Quote { span, scare: true } => Some(span),
+        _ => None,
+    }
 }
 
 fn join(words: &[Span]) -> Option<Span> {
@@ -271,22 +360,20 @@ fn english_at_cue(text: &str, toks: &[Tok], c: usize, floor: usize, before: bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::pairs::{self, PairKind};
+    use crate::segment::{pairs, quotes};
 
-    /// The speaker of each quote of a one-sentence text.
+    /// The speaker of each quote of a one-sentence text, as the segmenter finds it.
     fn speakers(text: &str, lang: Lang) -> Vec<Option<&str>> {
         let all = Span::new(0, text.len());
-        let quotes: Vec<Span> = pairs::find(text, all)
+        let mut at = quotes::Cursor {
+            sentence: 0,
+            quote: 0,
+            paragraph: 0,
+            last_speaker: None,
+        };
+        quotes::build(text, &pairs::find(text, all), &[all], &mut at, lang)
             .iter()
-            .filter(|p| p.kind == PairKind::Quote)
-            .map(|p| p.outer())
-            .collect();
-        let quotes = pairs::outermost(&quotes);
-        (0..quotes.len())
-            .map(|q| match find(text, all, &quotes, q, lang) {
-                Found::Speaker(s) => Some(&text[s.range()]),
-                _ => None,
-            })
+            .map(|q| q.speaker.map(|s| &text[s.range()]))
             .collect()
     }
 
@@ -315,13 +402,37 @@ mod tests {
                 &[Some("مصادر دبلوماسية")],
             ),
             ("«الوضع خطير»، على حد قوله.", &[None]),
+            ("«الوضع خطير»، بحسب ما قال الوزير.", &[Some("الوزير")]),
+            (
+                "وقال الدكتور محمد علي، أستاذ العلوم السياسية، لـ\"الشرق الأوسط\": «الموقف واضح».",
+                &[Some("الدكتور محمد علي"), Some("الدكتور محمد علي")],
+            ),
+            (
+                "وقال رئيس شركة \"أبل\" تيم كوك: «سنستثمر في مصر».",
+                &[None, Some("رئيس شركة \"أبل\" تيم كوك")],
+            ),
             ("رفضا الطلب الذي وصفاه بأنه «حساس».", &[None]),
             ("وقال الوزير إن «الوضع خطير».", &[Some("الوزير")]),
-            ("قال السفير: «نعم» وأضاف: «لا».", &[Some("السفير"), None]),
+            (
+                "قال السفير: «نعم» وأضاف: «لا».",
+                &[Some("السفير"), Some("السفير")],
+            ),
         ];
         for &(text, want) in cases {
             assert_eq!(speakers(text, Lang::Ar), want, "{text}");
         }
+    }
+
+    #[test]
+    fn regression_apostrophe_before_a_quote_is_not_a_word() {
+        // Found by the property test: a word made only of `’` was cut inside the character.
+        for text in ["’\".\"", "’«نعم»", "-- \"x\""] {
+            for lang in [Lang::Ar, Lang::En] {
+                let _ = speakers(text, lang);
+            }
+        }
+        let text = "’ said: “yes it is”";
+        assert_eq!(speakers(text, Lang::En), [None]);
     }
 
     #[test]
@@ -345,6 +456,10 @@ mod tests {
             ("He called it “sensitive” in a memo.", &[None]),
             ("“It is over,” said Truss in London.", &[Some("Truss")]),
             ("And Dr. Jones said, “No.”", &[Some("Dr. Jones")]),
+            (
+                "\"This is a historic day,\" Senate Majority Leader Chuck Schumer said in a statement.",
+                &[Some("Senate Majority Leader Chuck Schumer")],
+            ),
         ];
         for &(text, want) in cases {
             assert_eq!(speakers(text, Lang::En), want, "{text}");

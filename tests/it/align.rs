@@ -65,8 +65,9 @@ fn pud_evaluation_with_the_dictionary() {
     let scores = evaluate(&rows[..200], Some(&lexicon));
     let (_, _, strict) = scores.strict();
     let (_, _, lax) = scores.lax();
-    assert!(strict >= 0.90, "strict F1 {strict:.3}: {scores:?}");
-    assert!(lax >= 0.95, "lax F1 {lax:.3}: {scores:?}");
+    eprintln!("first 200 rows, dictionary: strict F1 {strict:.3}, lax F1 {lax:.3}");
+    assert!(strict >= 0.95, "strict F1 {strict:.3}: {scores:?}");
+    assert!(lax >= 0.97, "lax F1 {lax:.3}: {scores:?}");
 }
 
 #[test]
@@ -77,7 +78,8 @@ fn pud_evaluation_without_a_dictionary() {
     let rows = read_pud_tsv(&path).unwrap();
     let scores = evaluate(&rows[..200], None);
     let (_, _, strict) = scores.strict();
-    assert!(strict >= 0.75, "strict F1 {strict:.3}: {scores:?}");
+    eprintln!("first 200 rows, no dictionary: strict F1 {strict:.3}");
+    assert!(strict >= 0.70, "strict F1 {strict:.3}: {scores:?}");
 }
 
 #[test]
@@ -229,4 +231,144 @@ fn comparable_mode_finds_sentences_out_of_order() {
         .beads
         .iter()
         .any(|b| b.ar.is_empty() && b.en.first().map(|s| s.index()) == Some(1)));
+}
+
+/// A model's translations (here a test double: an oracle that "translates" each Arabic row
+/// into its own English row) add chrF evidence; with them and no dictionary the aligner must
+/// do far better than lengths alone.
+#[test]
+fn translations_add_chrf_evidence() {
+    let Some(path) = shared("data/ud-pud-ar-en/wiki.tsv") else {
+        return;
+    };
+    let rows = read_pud_tsv(&path).unwrap();
+    let mut rng = SplitMix::new(1);
+    let mut scores = BeadScores::default();
+    for chunk in rows[..200].chunks(25) {
+        let doc = perturb(chunk, &mut rng);
+        let oracle: Vec<String> = chunk.iter().map(|r| r.1.clone()).collect();
+        let ar = document_from_sentences("ar", Lang::Ar, &doc.ar);
+        let en = document_from_sentences("en", Lang::En, &doc.en);
+        let alignment = align_documents(ar, en, &AlignOptions::default(), None, Some(&oracle));
+        scores.add(&doc.gold, &index_beads(&alignment.beads));
+    }
+    let (_, _, strict) = scores.strict();
+    eprintln!("first 200 rows, oracle translations, no dictionary: strict F1 {strict:.3}");
+    assert!(strict >= 0.95, "strict F1 {strict:.3}: {scores:?}");
+}
+
+const AR_SAMPLE: &str = "أعلنت وزارة المالية يوم الثلاثاء أن الاقتصاد نما بنسبة 3.5 في المئة عام 2023.\n\n\
+وقال الوزير إن الصادرات ارتفعت إلى 120 مليار دولار. وأضاف أن الحكومة ستخفض الضرائب على الشركات الصغيرة.\n\n\
+ولم تعلق بلومبيرغ على التقرير.\n";
+const EN_SAMPLE: &str = "The Ministry of Finance announced on Tuesday that the economy grew by 3.5 percent in 2023.\n\n\
+The minister said exports rose to 120 billion dollars, adding that the government would cut taxes on small companies.\n\n\
+Bloomberg did not comment on the report. Analysts expect slower growth next year.\n";
+
+fn run_align(dir: &std::path::Path, ar: &str, en: &str, extra: &[&str]) -> std::process::Output {
+    let (a, e) = (dir.join("ar.txt"), dir.join("en.txt"));
+    std::fs::write(&a, ar).unwrap();
+    std::fs::write(&e, en).unwrap();
+    std::process::Command::new(crate::common::bin())
+        .arg("align")
+        .args([&a, &e])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_align_json_has_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_align(dir.path(), AR_SAMPLE, EN_SAMPLE, &["--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ar_sentences"].as_array().unwrap().len(), 4);
+    assert_eq!(json["en_sentences"].as_array().unwrap().len(), 4);
+    for key in ["id", "paragraph", "start", "end", "text"] {
+        assert!(json["ar_sentences"][0].get(key).is_some(), "{key}");
+    }
+    let beads = json["beads"].as_array().unwrap();
+    let pairs: Vec<(serde_json::Value, serde_json::Value)> = beads
+        .iter()
+        .map(|b| (b["ar"].clone(), b["en"].clone()))
+        .collect();
+    // The two Arabic sentences of the second paragraph are one English sentence; the last
+    // English sentence has no Arabic partner.
+    assert_eq!(
+        pairs,
+        [
+            (serde_json::json!([0]), serde_json::json!([0])),
+            (serde_json::json!([1, 2]), serde_json::json!([1])),
+            (serde_json::json!([3]), serde_json::json!([2])),
+            (serde_json::json!([]), serde_json::json!([3])),
+        ],
+        "{beads:?}"
+    );
+    for b in beads {
+        let s = b["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&s), "{b}");
+    }
+    assert!(json["entities"].is_array() && json["quotes"].is_array());
+}
+
+#[test]
+fn cli_align_warns_about_swapped_files_and_a_missing_lexicon_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let terms = dir.path().join("terms.tsv");
+    std::fs::write(&terms, "وزارة\tministry\n").unwrap();
+    let out = run_align(
+        dir.path(),
+        EN_SAMPLE,
+        AR_SAMPLE,
+        &["-f", "tsv", "--lexicon", terms.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ar.txt is given as the Arabic side"), "{err}");
+    assert!(err.contains("en.txt is given as the English side"), "{err}");
+    assert!(!err.contains("dictionary"), "{err}");
+
+    let out = std::process::Command::new(crate::common::bin())
+        .args(["align", "--lexicon"])
+        .arg(dir.path().join("missing.tsv"))
+        .arg(dir.path().join("ar.txt"))
+        .arg(dir.path().join("en.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing.tsv"), "{err}");
+}
+
+#[test]
+fn cli_align_bad_inputs_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_align(dir.path(), AR_SAMPLE, "", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("en.txt"), "{err}");
+
+    let out = run_align(dir.path(), AR_SAMPLE, EN_SAMPLE, &["-f", "moses"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-o PREFIX"));
+
+    let prefix = dir.path().join("pair");
+    let out = run_align(
+        dir.path(),
+        AR_SAMPLE,
+        EN_SAMPLE,
+        &["-f", "moses", "-o", prefix.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ar = std::fs::read_to_string(dir.path().join("pair.ar")).unwrap();
+    let en = std::fs::read_to_string(dir.path().join("pair.en")).unwrap();
+    assert_eq!(ar.lines().count(), en.lines().count());
 }

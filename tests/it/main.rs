@@ -2,7 +2,12 @@
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
 mod align;
+mod batch;
 mod common;
+mod engine;
 mod entities;
+mod models;
 mod render;
 mod segment;
+mod tokenizer;
+mod translate;

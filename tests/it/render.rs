@@ -619,6 +619,37 @@ fn large_article_renders_every_row() {
     assert_eq!(html.matches("<div class=\"bead\"").count(), 1000);
     assert_eq!(html.matches("data-link=\"e999\"").count(), 2);
     assert_eq!(html.matches("<section class=\"para\" id=").count(), 200);
+
+    // In the browser: hovering each Arabic name lights its partner (pair i on both sides), and
+    // the time for all 1,000 hovers is printed for the README.
+    let Some(bin) = chromium() else {
+        eprintln!("skipped the browser half of large_article_renders_every_row: no chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let result = probe_page(
+        bin,
+        dir.path(),
+        &html,
+        1280,
+        r#"
+  var marks = document.querySelectorAll('.ar mark[data-link]');
+  var partners = document.querySelectorAll('.en mark[data-link]');
+  var t0 = performance.now(), lit = 0;
+  for (var i = 0; i < marks.length; i++) {
+    marks[i].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+    if (partners[i].classList.contains('partner')) lit++;
+    marks[i].dispatchEvent(new MouseEvent('mouseout', {bubbles: true, relatedTarget: document.body}));
+  }
+  r.leftLit = document.querySelectorAll('.partner, .active').length;
+  r.marks = marks.length;
+  r.lit = lit;
+  r.ms = performance.now() - t0;"#,
+    );
+    eprintln!("1,000-sentence page in chromium: {result}");
+    assert_eq!(result["marks"], 1000, "{result}");
+    assert_eq!(result["lit"], 1000, "{result}");
+    assert_eq!(result["leftLit"], 0, "{result}");
 }
 
 #[test]
@@ -926,9 +957,7 @@ fn run_chromium(bin: &str, profile: &Path, extra: &[String], page: &Path) -> std
 
 /// The test's probe, appended to a copy of the page: it records in the DOM what the page's
 /// script and stylesheet did, for `--dump-dom` to print.
-const PROBE: &str = r#"<script>
-(function () {
-  var r = {};
+const PROBE: &str = r#"
   var arCell = document.querySelector('.bead .ar');
   r.arDirection = getComputedStyle(arCell).direction;
   r.enDirection = getComputedStyle(document.querySelector('.bead .en')).direction;
@@ -940,19 +969,46 @@ const PROBE: &str = r#"<script>
   ar.dispatchEvent(new MouseEvent('mouseout', {bubbles: true, relatedTarget: document.body}));
   r.hoverClears = !en.classList.contains('partner');
   var other = document.querySelector('.en mark[data-link="e0"]');
+  // A headless window may not hold the system focus, and then focus() fires no focusin:
+  // send one as keyboard focus would (a second one after a real one changes nothing).
   other.focus();
+  other.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
   var partner = document.querySelector('.ar mark[data-link="e0"]');
   r.focusLights = partner.classList.contains('partner');
   other.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
   r.enterJumps = document.activeElement === partner;
   r.sameColour = getComputedStyle(ar).backgroundColor === getComputedStyle(en).backgroundColor;
-  var pre = document.createElement('pre');
-  pre.id = 'probe';
-  pre.textContent = JSON.stringify(r);
-  document.body.appendChild(pre);
-})();
-</script>
-</body>"#;
+"#;
+
+/// Opens `html` in headless Chromium, in a window `width` pixels wide, with `probe` (a script
+/// body that fills an object `r`) run after the page's own script; returns `r` as Chromium
+/// left it in the DOM.
+fn probe_page(bin: &str, dir: &Path, html: &str, width: u32, probe: &str) -> serde_json::Value {
+    let script = format!(
+        "<script>\n(function () {{\n  var r = {{}};\n{probe}\n  var pre = document.createElement('pre');\n  \
+         pre.id = 'probe';\n  pre.textContent = JSON.stringify(r);\n  document.body.appendChild(pre);\n}})();\n</script>\n</body>"
+    );
+    let page = write_tmp(dir, "probe.html", &html.replacen("</body>", &script, 1));
+    let out = run_chromium(
+        bin,
+        &dir.join(format!("profile-dom-{width}")),
+        &[
+            "--dump-dom".into(),
+            "--virtual-time-budget=3000".into(),
+            format!("--window-size={width},900"),
+        ],
+        &page,
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"probe\">").unwrap_or_else(|| {
+        panic!(
+            "no probe result; chromium said:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }) + "<pre id=\"probe\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).expect("probe JSON")
+}
 
 #[test]
 fn browser_shows_rtl_cells_lights_partners_and_paints() {
@@ -964,27 +1020,7 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     };
     let dir = tempfile::tempdir().unwrap();
     let html = render(&parallel(), Format::Html);
-    let probed = write_tmp(
-        dir.path(),
-        "probe.html",
-        &html.replacen("</body>", PROBE, 1),
-    );
-    let out = run_chromium(
-        bin,
-        &dir.path().join("profile-dom"),
-        &["--dump-dom".into(), "--virtual-time-budget=3000".into()],
-        &probed,
-    );
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom.find("<pre id=\"probe\">").unwrap_or_else(|| {
-        panic!(
-            "no probe result; chromium said:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    }) + "<pre id=\"probe\">".len();
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let result: serde_json::Value =
-        serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).expect("probe JSON");
+    let result = probe_page(bin, dir.path(), &html, 1280, PROBE);
     assert_eq!(result["arDirection"], "rtl", "{result}");
     assert_eq!(result["enDirection"], "ltr", "{result}");
     assert_eq!(result["hoverLights"], true, "{result}");
@@ -993,6 +1029,16 @@ fn browser_shows_rtl_cells_lights_partners_and_paints() {
     assert_eq!(result["focusLights"], true, "{result}");
     assert_eq!(result["enterJumps"], true, "{result}");
     assert_eq!(result["sameColour"], true, "{result}");
+
+    // Responsive: three columns on a wide screen, one on a phone.
+    let columns = r#"r.columns = getComputedStyle(document.querySelector('.bead'))
+    .gridTemplateColumns.split(' ').length;"#;
+    let wide = probe_page(bin, dir.path(), &html, 1280, columns);
+    let phone = probe_page(bin, dir.path(), &html, 390, columns);
+    assert_eq!(
+        (wide["columns"].as_u64(), phone["columns"].as_u64()),
+        (Some(3), Some(1))
+    );
 
     let page = write_tmp(dir.path(), "page.html", &html);
     let png = screenshot(bin, dir.path(), &page, "1280,900");
