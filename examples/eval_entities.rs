@@ -15,41 +15,16 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use tarjuman::align::{self, Lexicon};
 use tarjuman::alignment::{Alignment, Bead, EnglishOrigin, EntityKind};
-use tarjuman::document::{
-    Document, Lang, Origin, Paragraph, ParagraphId, Sentence, SentenceId, Span,
-};
+use tarjuman::document::{Document, Lang, Origin, SentenceId, Span};
+use tarjuman::{read, segment};
 
-/// A document of one paragraph, one sentence per row (what the segmenter would give for
-/// these single-sentence rows).
+/// A document of the rows' sentences, one per line (the segmenter's `segment_lines`).
 fn document(lang: Lang, origin: &str, sentences: &[&str]) -> Document {
-    let mut text = String::new();
-    let mut out = Vec::new();
-    for (i, s) in sentences.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
-        let start = text.len();
-        text.push_str(s);
-        out.push(Sentence {
-            id: SentenceId::from_index(i),
-            paragraph: ParagraphId(0),
-            span: Span::new(start, text.len()),
-            quotes: Vec::new(),
-        });
-    }
-    Document {
+    let input = read::Input {
         origin: Origin(origin.to_owned()),
-        paragraphs: vec![Paragraph {
-            id: ParagraphId(0),
-            span: Span::new(0, text.len()),
-            sentences: 0..sentences.len() as u32,
-        }],
-        text,
-        lang,
-        sentences: out,
-        quotes: Vec::new(),
-        collapsed: Vec::new(),
-    }
+        text: sentences.join("\n"),
+    };
+    segment::segment_lines(input, Some(lang))
 }
 
 struct Row {
@@ -116,9 +91,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for group in rows.chunk_by(|a, b| a.doc == b.doc) {
         let ar: Vec<&str> = group.iter().map(|r| r.ar.as_str()).collect();
         let en: Vec<&str> = group.iter().map(|r| r.en.as_str()).collect();
+        let (ar, en) = (
+            document(Lang::Ar, &group[0].doc, &ar),
+            document(Lang::En, &group[0].doc, &en),
+        );
+        // One sentence per row, or the rows do not line up with the beads.
+        if ar.sentences.len() != group.len() || en.sentences.len() != group.len() {
+            eprintln!("skipped document {}: a row has an empty side", group[0].doc);
+            continue;
+        }
         let mut al = Alignment {
-            ar: document(Lang::Ar, &group[0].doc, &ar),
-            en: document(Lang::En, &group[0].doc, &en),
+            ar,
+            en,
             origin: EnglishOrigin::Parallel,
             beads: (0..group.len())
                 .map(|i| Bead {

@@ -2,15 +2,15 @@
 //!
 //! Takes the Arabic [`Document`] (its quotes come from the segmenter), one or more English
 //! documents, optionally the bilingual [`Lexicon`] and a model's English translation of each
-//! Arabic quote; gives a [`QuoteMatch`] per quote: the English spans that best render it, best
+//! Arabic sentence; gives a [`QuoteMatch`] per quote: the English spans that best render it, best
 //! first, each with a score, or none when nothing scores high enough.
 //!
 //! Candidates are the English texts' own quotes (the wording inside the marks) and their
 //! sentences. A candidate is scored by word evidence both ways, as an F-measure: the share of
 //! the quote's words that have a counterpart in the candidate (dictionary translation, same
 //! name read through the romanizer, same number) and the share of the candidate's content
-//! words that are accounted for. With a model translation of the quote, the token F1 between
-//! that translation and the candidate joins in. Text inside English quote marks, and a
+//! words that are accounted for. With a model translation of the quote's sentence, the token
+//! F1 between that translation and the candidate joins in. Text inside English quote marks, and a
 //! candidate near the quote's speaker (a name or title of the speaker found in the candidate's
 //! sentence), score a little higher: that is where a reporter's quote is.
 //!
@@ -232,20 +232,43 @@ fn evidence_score(ar: &[ArTok<'_>], en: &[EnTok<'_>]) -> f32 {
     f * confidence
 }
 
-/// Token F1 between two English texts (content-word keys).
-fn token_f1(a: &[EnTok<'_>], b: &[EnTok<'_>]) -> f32 {
-    if a.is_empty() || b.is_empty() {
+/// The quoted words of a translated sentence when the model kept the quote marks (it
+/// usually does), else the whole translation.
+fn quoted_part(text: &str) -> &str {
+    for (open, close) in [('“', '”'), ('«', '»'), ('"', '"')] {
+        if let Some(a) = text.find(open) {
+            let inner = &text[a + open.len_utf8()..];
+            if let Some(b) = inner.find(close) {
+                if !inner[..b].trim().is_empty() {
+                    return &inner[..b];
+                }
+            }
+        }
+    }
+    text
+}
+
+/// Token F1 between the model's translation of the sentence(s) a quote is in and a candidate
+/// (content-word keys). The translation covers the whole sentence, so recall is counted
+/// against the quote's length (`expected` content words), not the translation's.
+fn translation_f1(translation: &[EnTok<'_>], cand: &[EnTok<'_>], expected: usize) -> f32 {
+    if translation.is_empty() || cand.is_empty() {
         return 0.0;
     }
-    let mut used = vec![false; b.len()];
+    let mut used = vec![false; translation.len()];
     let mut common = 0;
-    for x in a {
-        if let Some(j) = (0..b.len()).find(|&j| !used[j] && b[j].key == x.key) {
+    for x in cand {
+        if let Some(j) = (0..translation.len()).find(|&j| !used[j] && translation[j].key == x.key) {
             used[j] = true;
             common += 1;
         }
     }
-    2.0 * common as f32 / (a.len() + b.len()) as f32
+    if common == 0 {
+        return 0.0;
+    }
+    let precision = common as f32 / cand.len() as f32;
+    let recall = (common as f32 / expected.clamp(1, translation.len()) as f32).min(1.0);
+    2.0 * precision * recall / (precision + recall)
 }
 
 /// A place on the other side that may render a quote.
@@ -285,8 +308,9 @@ fn candidates(doc: &Document, source: usize) -> Vec<Candidate> {
 /// Matches every quote of `ar` against the English `sources`, and every quote of each source
 /// back against `ar` (see the module documentation).
 ///
-/// `translations`, when given, holds a model's English translation of each Arabic quote's
-/// inner text, in the order of `ar.quotes`. Arabic quotes come first in the result, in
+/// `translations`, when given, holds a model's English translation of each Arabic sentence,
+/// in the order of `ar.sentences` (what the translate stage gives); a quote uses those of the
+/// sentences it spans. Arabic quotes come first in the result, in
 /// document order; then the English quotes of each source. For an English quote (side
 /// [`Side::En`]) the candidates' spans are in `ar`, and their `source` is the index of the
 /// English document the quote is in.
@@ -309,13 +333,26 @@ pub fn match_quotes(
     for (qi, q) in ar.quotes.iter().enumerate() {
         let query = ar_tokens(text_of(ar, q.inner), lexicon);
         let speaker = q.speaker.map(|s| text_of(ar, s));
-        let translation = translations
-            .and_then(|t| t.get(qi))
-            .map(|t| en_tokens(t, lexicon));
+        let translated: Option<String> = translations.map(|t| {
+            let last = ar
+                .sentences
+                .iter()
+                .position(|s| s.span.contains(Span::new(q.span.end, q.span.end)))
+                .unwrap_or(q.sentence.index());
+            let joined: Vec<&str> = (q.sentence.index()..=last.max(q.sentence.index()))
+                .filter_map(|i| t.get(i).map(String::as_str))
+                .collect();
+            joined.join(" ")
+        });
+        let translation = translated
+            .as_deref()
+            .map(|t| en_tokens(quoted_part(t), lexicon));
+        let expected = query.iter().filter(|a| a.number.is_none()).count();
         let scored = en_cands.iter().zip(&en_toks).map(|(c, toks)| {
             let mut score = evidence_score(&query, toks);
             if let Some(t) = &translation {
-                score = (1.0 - TRANSLATION_WEIGHT) * score + TRANSLATION_WEIGHT * token_f1(t, toks);
+                score = (1.0 - TRANSLATION_WEIGHT) * score
+                    + TRANSLATION_WEIGHT * translation_f1(t, toks, expected);
             }
             if score > 0.0 {
                 score += bonus(c, || {
@@ -508,9 +545,11 @@ mod tests {
     #[test]
     fn a_model_translation_finds_the_wording_without_a_dictionary() {
         let (ar, en) = (arabic(), [english()]);
+        // Per Arabic sentence, as the translate stage gives them.
         let tr = [
-            "We refused this request because it breaks our rules".to_string(),
-            "We will continue working with everyone".to_string(),
+            "A TikTok spokesman said: “We refused this request because it breaks our rules”."
+                .to_string(),
+            "He added: “We will continue working with everyone”.".to_string(),
         ];
         let without = match_quotes(&ar, &en, None, None);
         assert!(without[0].matches.is_empty());
@@ -520,6 +559,20 @@ mod tests {
             "We rejected this request because it breaks our rules,"
         );
         assert!(with[1].matches.is_empty());
+    }
+
+    #[test]
+    fn the_quoted_part_of_a_translation_is_compared() {
+        let table = [
+            ("He said: “We refused.” Then he left.", "We refused."),
+            ("She said «no comment».", "no comment"),
+            ("He said \"yes\" twice.", "yes"),
+            ("No quote marks here.", "No quote marks here."),
+            ("Empty “ ” marks.", "Empty “ ” marks."),
+        ];
+        for (text, want) in table {
+            assert_eq!(quoted_part(text), want, "{text}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! (Debian's FreeDict pair, or `--lexicon`), matches every quote both ways and renders the
 //! report (JSON by default) to standard output or `-o`.
 
+use super::model_args::ModelArgs;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,13 @@ pub struct Args {
     /// Refuse inputs larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     max_bytes: Option<u64>,
+    /// Translate the article with a model (`--model` or `--model-dir`) and use its
+    /// translations as further evidence; without either, no model is loaded.
+    #[command(flatten)]
+    model: ModelArgs,
+    /// No messages about the model download on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// Reads and segments one input, warning when its script is not the one expected.
@@ -90,12 +98,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.ar.display()
         );
     }
-    let quotes = align::match_quotes(&ar, &sources, lexicon.as_ref(), None);
+    // A model only when asked for: the matching works without one.
+    let (translations, model) = if args.model.model.is_some() || args.model.model_dir.is_some() {
+        args.model.setup_threads()?;
+        let translator = args.model.load_translator(args.quiet)?;
+        let translated = translator
+            .translate_document(&ar)
+            .with_context(|| format!("translating {}", args.ar.display()))?;
+        // One text per Arabic sentence, in order (the translator returns them so).
+        let mut texts = vec![String::new(); ar.sentences.len()];
+        for t in translated {
+            if let Some(slot) = texts.get_mut(t.sentence.index()) {
+                slot.clone_from(&t.text);
+            }
+        }
+        (Some(texts), Some(translator.model_info().clone()))
+    } else {
+        (None, None)
+    };
+    let quotes = align::match_quotes(&ar, &sources, lexicon.as_ref(), translations.as_deref());
     let report = QuoteReport {
         ar,
         sources,
         quotes,
-        model: None,
+        model,
     };
     let rendered = render::render_quotes(&report, args.format, &RenderMeta::now())?;
     match (&args.output, &rendered) {
