@@ -167,6 +167,12 @@ impl SafetensorsFile {
             path: self.path.clone(),
             source,
         };
+        if !e.dtype.is_float() {
+            return Err(bad(
+                &self.path,
+                format!("tensor {name} is stored as {:?}, not a float type", e.dtype),
+            ));
+        }
         let numel: usize = e.shape.iter().product();
         let tensor = if e.dtype == DType::F32 && cfg!(target_endian = "little") {
             let mut data = vec![0f32; numel];

@@ -1,0 +1,843 @@
+//! The Marian (OPUS-MT) encoder-decoder on candle: weights in, logits and attention out.
+//!
+//! Takes a model folder (config.json, generation_config.json, weights) and gives a [`Marian`]
+//! with three calls: [`Marian::encode`] runs the encoder over a padded batch of source ids
+//! (with a padding mask, so a sentence's result never depends on its neighbours' lengths);
+//! [`Marian::start_decoder`] computes every layer's cross-attention keys/values ONCE per batch;
+//! [`Marian::decode_step`] feeds one token per row and returns next-token logits, growing the
+//! decoder's self-attention KV cache in place. [`DecoderState::select`] reorders rows (beam
+//! search) and drops finished sentences, so the batch shrinks as sentences end.
+//!
+//! It follows transformers' `MarianMTModel` exactly (post-LayerNorm blocks, sinusoidal
+//! positions laid out as `[sin | cos]` halves, embeddings scaled by sqrt(d_model) when
+//! `scale_embedding`, `final_logits_bias`, `lm_head` tied to the (shared or decoder) embeddings),
+//! and departs from candle-transformers' `marian.rs`, which caches keys in the encoder, has no
+//! padding mask, recomputes cross keys/values every step and drops attention weights.
+//!
+//! Layout choices for speed: linear layers multiply a 2-D `(tokens, in)` matrix by the stored
+//! `(out, in)` weight transposed (a free view for gemm); the attention scale is folded into the
+//! query projection at load; during beam search the beams of one sentence are the query rows of
+//! one cross-attention matmul, so cross keys/values are stored once per sentence, not per beam.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, IndexOp, Tensor, D};
+
+use crate::error::{Error, Result};
+use crate::model::config::{Activation, GenerationConfig, MarianConfig};
+use crate::model::linear::Linear;
+use crate::model::quant::Quantize;
+use crate::model::weights::{TensorSpec, Weights};
+
+/// Where and in which float type the model computes.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub device: Device,
+    /// fp32 by default; fp16/bf16 weight files are converted to it on load.
+    pub dtype: DType,
+    /// Int8 linear layers (CPU, f32 only); `Quantize::None` keeps the weights as loaded.
+    pub quantize: Quantize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            device: Device::Cpu,
+            dtype: DType::F32,
+            quantize: Quantize::None,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// The device named by `name`: `cpu`, or `cuda` / `cuda:N` when built with the `cuda` feature.
+    pub fn device_named(name: &str) -> Result<Device> {
+        let setting = |reason: String| Error::Setting {
+            name: "device".into(),
+            reason,
+        };
+        match name {
+            "cpu" => Ok(Device::Cpu),
+            other => {
+                let ordinal = match other.strip_prefix("cuda") {
+                    Some("") => 0,
+                    Some(rest) => rest
+                        .strip_prefix(':')
+                        .and_then(|n| n.parse().ok())
+                        .ok_or_else(|| setting(format!("{other:?} is not cpu, cuda or cuda:N")))?,
+                    None => return Err(setting(format!("{other:?} is not cpu, cuda or cuda:N"))),
+                };
+                if !candle_core::utils::cuda_is_available() {
+                    return Err(setting(format!(
+                        "{other} asked for, but this build has no CUDA support (build with --features cuda)"
+                    )));
+                }
+                Device::new_cuda(ordinal).map_err(Error::from)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f32,
+}
+
+impl LayerNorm {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(candle_nn::ops::layer_norm(
+            &x.contiguous()?,
+            &self.weight,
+            &self.bias,
+            self.eps,
+        )?)
+    }
+}
+
+/// Multi-head attention projections; the query projection is pre-multiplied by head_dim^-½.
+#[derive(Debug, Clone)]
+struct Attention {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    out: Linear,
+    heads: usize,
+    head_dim: usize,
+}
+
+impl Attention {
+    /// `(b, t, d)` → `(b, heads, t, head_dim)`, contiguous for matmul.
+    fn split_heads(&self, x: &Tensor) -> Result<Tensor> {
+        let (b, t, _) = x.dims3()?;
+        Ok(x.reshape((b, t, self.heads, self.head_dim))?
+            .transpose(1, 2)?
+            .contiguous()?)
+    }
+
+    /// Keys and values of `x`, split into heads.
+    fn keys_values(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        Ok((
+            self.split_heads(&self.k.forward(x)?)?,
+            self.split_heads(&self.v.forward(x)?)?,
+        ))
+    }
+}
+
+/// softmax(q kᵀ + mask) v; returns the merged heads `(b, t, d)` and the probabilities.
+fn attend(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+    let mut scores = q.matmul(&k.t()?)?;
+    if let Some(mask) = mask {
+        scores = scores.broadcast_add(mask)?;
+    }
+    let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+    let ctx = probs.matmul(v)?;
+    let (b, h, t, hd) = ctx.dims4()?;
+    let ctx = ctx.transpose(1, 2)?.reshape((b, t, h * hd))?;
+    Ok((ctx, probs))
+}
+
+#[derive(Debug, Clone)]
+struct FeedForward {
+    fc1: Linear,
+    fc2: Linear,
+    activation: Activation,
+}
+
+impl FeedForward {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let h = self.fc1.forward(x)?;
+        let h = match self.activation {
+            Activation::Silu => h.silu()?,
+            Activation::Relu => h.relu()?,
+            Activation::Gelu => h.gelu_erf()?,
+            Activation::GeluTanh => h.gelu()?,
+            Activation::Tanh => h.tanh()?,
+            Activation::Sigmoid => candle_nn::ops::sigmoid(&h)?,
+        };
+        self.fc2.forward(&h)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct EncoderLayer {
+    attn: Attention,
+    attn_norm: LayerNorm,
+    ffn: FeedForward,
+    ffn_norm: LayerNorm,
+}
+
+#[derive(Debug, Clone)]
+struct DecoderLayer {
+    self_attn: Attention,
+    self_norm: LayerNorm,
+    cross_attn: Attention,
+    cross_norm: LayerNorm,
+    ffn: FeedForward,
+    ffn_norm: LayerNorm,
+}
+
+/// A loaded Marian model.
+#[derive(Debug, Clone)]
+pub struct Marian {
+    config: MarianConfig,
+    generation: GenerationConfig,
+    device: Device,
+    dtype: DType,
+    encoder_embed: Tensor,
+    decoder_embed: Tensor,
+    /// `(max_positions, d_model)` sinusoids, shared by encoder and decoder.
+    positions: Tensor,
+    encoder: Vec<EncoderLayer>,
+    decoder: Vec<DecoderLayer>,
+    /// `lm_head` `(target_vocab, d_model)` with `final_logits_bias` `(target_vocab,)` as its
+    /// bias: the largest matmul of a step, so int8 applies to it too.
+    output: Linear,
+    embed_scale: f64,
+}
+
+/// The encoder's output for a padded batch.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    /// `(batch, src_len, d_model)`; rows past a sentence's length are padding.
+    pub hidden: Tensor,
+    /// Source length of each sentence (ids, `</s>` included).
+    pub lengths: Vec<usize>,
+    /// `(batch, 1, 1, src_len)` additive mask: 0 on tokens, −∞ on padding.
+    mask: Tensor,
+}
+
+/// The decoder's self-attention cache of one layer: `(rows, heads, capacity, head_dim)` buffers
+/// filled up to `len`, doubled when full, so a step appends in place instead of copying the
+/// whole history.
+#[derive(Debug)]
+struct SelfCache {
+    k: Tensor,
+    v: Tensor,
+}
+
+/// Decoding state of a batch: self-attention caches, cross-attention keys/values (computed
+/// once), the source mask, and how many decoder rows each sentence has (1, or the beams).
+#[derive(Debug)]
+pub struct DecoderState {
+    caches: Vec<SelfCache>,
+    cross: Vec<(Tensor, Tensor)>,
+    mask: Tensor,
+    lengths: Vec<usize>,
+    rows_per_sentence: usize,
+    len: usize,
+    capacity: usize,
+}
+
+/// Cross-attention to report: a layer's head, or the mean over the layer's heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttentionPick {
+    pub layer: usize,
+    /// `None`: the average over all heads of the layer.
+    pub head: Option<usize>,
+}
+
+/// What one decoder step gives.
+#[derive(Debug)]
+pub struct StepOutput {
+    /// `(rows, target_vocab)` next-token logits, f32.
+    pub logits: Tensor,
+    /// Per row, the picked cross-attention over that row's source tokens (padding cut off).
+    pub attention: Option<Vec<Vec<f32>>>,
+}
+
+/// transformers' `MarianSinusoidalPositionalEmbedding.create_weight`: position / 10000^(2⌊j/2⌋/d),
+/// sines of the even columns in the first half, cosines of the odd columns in the second,
+/// computed in f64 and rounded once.
+fn sinusoids(n_pos: usize, dim: usize) -> Vec<f32> {
+    let sentinel = dim.div_ceil(2);
+    let mut out = vec![0f32; n_pos * dim];
+    for pos in 0..n_pos {
+        let row = &mut out[pos * dim..(pos + 1) * dim];
+        for j in 0..dim {
+            let angle = pos as f64 / 10000f64.powf((2 * (j / 2)) as f64 / dim as f64);
+            if j % 2 == 0 {
+                row[j / 2] = angle.sin() as f32;
+            } else {
+                row[sentinel + j / 2] = angle.cos() as f32;
+            }
+        }
+    }
+    out
+}
+
+/// Names of the tensors of a model, for the shape check and for building.
+struct Names;
+
+impl Names {
+    fn linear(prefix: &str, out: usize, inp: usize) -> [TensorSpec; 2] {
+        [
+            TensorSpec::new(format!("{prefix}.weight"), &[out, inp]),
+            TensorSpec::new(format!("{prefix}.bias"), &[out]),
+        ]
+    }
+
+    fn norm(prefix: &str, d: usize) -> [TensorSpec; 2] {
+        [
+            TensorSpec::new(format!("{prefix}.weight"), &[d]),
+            TensorSpec::new(format!("{prefix}.bias"), &[d]),
+        ]
+    }
+
+    fn attention(prefix: &str, d: usize) -> Vec<TensorSpec> {
+        ["q_proj", "k_proj", "v_proj", "out_proj"]
+            .iter()
+            .flat_map(|p| Self::linear(&format!("{prefix}.{p}"), d, d))
+            .collect()
+    }
+
+    fn specs(c: &MarianConfig) -> Vec<TensorSpec> {
+        let d = c.d_model;
+        let s = |n: &str| n.to_string();
+        let mut specs = Vec::new();
+        // Tied weights are saved under any one of their names (transformers keeps one).
+        let shared = [
+            s("model.shared.weight"),
+            s("model.encoder.embed_tokens.weight"),
+            s("model.decoder.embed_tokens.weight"),
+        ];
+        if c.share_encoder_decoder_embeddings {
+            let mut names = shared.to_vec();
+            if c.tie_word_embeddings {
+                names.push(s("lm_head.weight"));
+            }
+            specs.push(TensorSpec::any_of(&names, &[c.vocab_size, d]));
+        } else {
+            specs.push(TensorSpec::new(
+                "model.encoder.embed_tokens.weight",
+                &[c.vocab_size, d],
+            ));
+            let mut names = vec![s("model.decoder.embed_tokens.weight")];
+            if c.tie_word_embeddings {
+                names.push(s("lm_head.weight"));
+            }
+            specs.push(TensorSpec::any_of(&names, &[c.decoder_vocab_size, d]));
+        }
+        if !c.tie_word_embeddings {
+            specs.push(TensorSpec::new("lm_head.weight", &[c.target_vocab_size(), d]));
+        }
+        specs.push(TensorSpec::new("final_logits_bias", &[1, c.target_vocab_size()]).optional());
+        for i in 0..c.encoder_layers {
+            let p = format!("model.encoder.layers.{i}");
+            specs.extend(Self::attention(&format!("{p}.self_attn"), d));
+            specs.extend(Self::norm(&format!("{p}.self_attn_layer_norm"), d));
+            specs.extend(Self::linear(&format!("{p}.fc1"), c.encoder_ffn_dim, d));
+            specs.extend(Self::linear(&format!("{p}.fc2"), d, c.encoder_ffn_dim));
+            specs.extend(Self::norm(&format!("{p}.final_layer_norm"), d));
+        }
+        for i in 0..c.decoder_layers {
+            let p = format!("model.decoder.layers.{i}");
+            specs.extend(Self::attention(&format!("{p}.self_attn"), d));
+            specs.extend(Self::norm(&format!("{p}.self_attn_layer_norm"), d));
+            specs.extend(Self::attention(&format!("{p}.encoder_attn"), d));
+            specs.extend(Self::norm(&format!("{p}.encoder_attn_layer_norm"), d));
+            specs.extend(Self::linear(&format!("{p}.fc1"), c.decoder_ffn_dim, d));
+            specs.extend(Self::linear(&format!("{p}.fc2"), d, c.decoder_ffn_dim));
+            specs.extend(Self::norm(&format!("{p}.final_layer_norm"), d));
+        }
+        specs
+    }
+}
+
+/// Builds layers from loaded tensors; a tensor that is not there is a bug in [`Names::specs`],
+/// reported as an error rather than a panic.
+struct Builder<'a> {
+    tensors: HashMap<String, Tensor>,
+    path: &'a Path,
+    quantize: Quantize,
+}
+
+impl Builder<'_> {
+    fn take(&mut self, name: &str) -> Result<Tensor> {
+        self.tensors.remove(name).ok_or_else(|| Error::ModelFile {
+            path: self.path.to_path_buf(),
+            reason: format!("tensor {name} was not loaded"),
+        })
+    }
+
+    fn linear(&mut self, prefix: &str) -> Result<Linear> {
+        Linear::new(
+            self.take(&format!("{prefix}.weight"))?,
+            self.take(&format!("{prefix}.bias"))?,
+            self.quantize,
+        )
+    }
+
+    fn norm(&mut self, prefix: &str, eps: f64) -> Result<LayerNorm> {
+        Ok(LayerNorm {
+            weight: self.take(&format!("{prefix}.weight"))?,
+            bias: self.take(&format!("{prefix}.bias"))?,
+            eps: eps as f32,
+        })
+    }
+
+    fn attention(&mut self, prefix: &str, d: usize, heads: usize) -> Result<Attention> {
+        let head_dim = d / heads;
+        let scale = (head_dim as f64).powf(-0.5);
+        // Folding the scale into q: (x Wqᵀ + b)·s = x (s·Wq)ᵀ + s·b; one multiply at load
+        // instead of one per step.
+        let q = Linear::new(
+            (self.take(&format!("{prefix}.q_proj.weight"))? * scale)?,
+            (self.take(&format!("{prefix}.q_proj.bias"))? * scale)?,
+            self.quantize,
+        )?;
+        Ok(Attention {
+            q,
+            k: self.linear(&format!("{prefix}.k_proj"))?,
+            v: self.linear(&format!("{prefix}.v_proj"))?,
+            out: self.linear(&format!("{prefix}.out_proj"))?,
+            heads,
+            head_dim,
+        })
+    }
+
+    fn ffn(&mut self, prefix: &str, activation: Activation) -> Result<FeedForward> {
+        Ok(FeedForward {
+            fc1: self.linear(&format!("{prefix}.fc1"))?,
+            fc2: self.linear(&format!("{prefix}.fc2"))?,
+            activation,
+        })
+    }
+}
+
+impl Marian {
+    /// Loads the model of a Hugging Face-layout folder: `config.json`, `generation_config.json`
+    /// (optional) and `model.safetensors` or `pytorch_model.bin`. Every tensor's presence and
+    /// shape is checked against the config before anything is built.
+    pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Self> {
+        let config_path = dir.join("config.json");
+        if !config_path.is_file() {
+            return Err(Error::ModelFileMissing {
+                dir: dir.to_path_buf(),
+                file: "config.json".into(),
+            });
+        }
+        let config = MarianConfig::from_file(&config_path)?;
+        let generation = GenerationConfig::from_dir(dir, config.eos_token_id)?;
+        let weights = Weights::open_dir(dir)?;
+        Self::from_weights(config, generation, &weights, opts)
+    }
+
+    /// Builds the model from an opened weight file.
+    pub fn from_weights(
+        config: MarianConfig,
+        generation: GenerationConfig,
+        weights: &Weights,
+        opts: &LoadOptions,
+    ) -> Result<Self> {
+        let specs = Names::specs(&config);
+        let tensors = weights.load_all(&specs, &opts.device, opts.dtype)?;
+        let d = config.d_model;
+        let mut b = Builder {
+            tensors,
+            path: weights.path(),
+            quantize: opts.quantize,
+        };
+        let encoder_embed = b.take(specs[0].key())?;
+        let decoder_embed = if config.share_encoder_decoder_embeddings {
+            encoder_embed.clone()
+        } else {
+            b.take(specs[1].key())?
+        };
+        let lm_head = if config.tie_word_embeddings {
+            decoder_embed.clone()
+        } else {
+            b.take("lm_head.weight")?
+        };
+        let target = config.target_vocab_size();
+        let final_logits_bias = match b.tensors.remove("final_logits_bias") {
+            Some(t) => t.reshape(target)?,
+            None => Tensor::zeros(target, opts.dtype, &opts.device)?,
+        };
+        let eps = config.layer_norm_eps;
+        let mut encoder = Vec::with_capacity(config.encoder_layers);
+        for i in 0..config.encoder_layers {
+            let p = format!("model.encoder.layers.{i}");
+            encoder.push(EncoderLayer {
+                attn: b.attention(&format!("{p}.self_attn"), d, config.encoder_attention_heads)?,
+                attn_norm: b.norm(&format!("{p}.self_attn_layer_norm"), eps)?,
+                ffn: b.ffn(&p, config.activation)?,
+                ffn_norm: b.norm(&format!("{p}.final_layer_norm"), eps)?,
+            });
+        }
+        let mut decoder = Vec::with_capacity(config.decoder_layers);
+        for i in 0..config.decoder_layers {
+            let p = format!("model.decoder.layers.{i}");
+            let heads = config.decoder_attention_heads;
+            decoder.push(DecoderLayer {
+                self_attn: b.attention(&format!("{p}.self_attn"), d, heads)?,
+                self_norm: b.norm(&format!("{p}.self_attn_layer_norm"), eps)?,
+                cross_attn: b.attention(&format!("{p}.encoder_attn"), d, heads)?,
+                cross_norm: b.norm(&format!("{p}.encoder_attn_layer_norm"), eps)?,
+                ffn: b.ffn(&p, config.activation)?,
+                ffn_norm: b.norm(&format!("{p}.final_layer_norm"), eps)?,
+            });
+        }
+        let n_pos = config.max_position_embeddings;
+        let positions = Tensor::from_vec(sinusoids(n_pos, d), (n_pos, d), &opts.device)?
+            .to_dtype(opts.dtype)?;
+        Ok(Self {
+            embed_scale: if config.scale_embedding {
+                (d as f64).sqrt()
+            } else {
+                1.0
+            },
+            config,
+            generation,
+            device: opts.device.clone(),
+            dtype: opts.dtype,
+            encoder_embed,
+            decoder_embed,
+            positions,
+            encoder,
+            decoder,
+            output: Linear::new(lm_head, final_logits_bias, opts.quantize)?,
+        })
+    }
+
+    pub fn config(&self) -> &MarianConfig {
+        &self.config
+    }
+
+    /// The model's decoding defaults (generation_config.json).
+    pub fn generation(&self) -> &GenerationConfig {
+        &self.generation
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Most source tokens (`</s>` included) one sentence may have: the model's positions.
+    pub fn max_source_tokens(&self) -> usize {
+        self.config.max_position_embeddings
+    }
+
+    /// The cross-attention head trained as an alignment head in OPUS-MT models built with
+    /// guided alignment: head 0 of the last decoder layer (Marian's default
+    /// `--transformer-guided-alignment-layer last`).
+    pub fn alignment_head(&self) -> AttentionPick {
+        AttentionPick {
+            layer: self.config.decoder_layers.saturating_sub(1),
+            head: Some(0),
+        }
+    }
+
+    /// Runs the encoder over `batch` (each a list of source ids, `</s>` included), padded to the
+    /// longest with `pad_token_id` and masked.
+    pub fn encode<S: AsRef<[u32]>>(&self, batch: &[S]) -> Result<Encoded> {
+        let lengths: Vec<usize> = batch.iter().map(|s| s.as_ref().len()).collect();
+        let max_len = lengths.iter().copied().max().unwrap_or(0);
+        if batch.is_empty() || lengths.contains(&0) {
+            return Err(Error::Setting {
+                name: "source".into(),
+                reason: "a sentence to encode has no tokens".into(),
+            });
+        }
+        if max_len > self.config.max_position_embeddings {
+            return Err(Error::Setting {
+                name: "source".into(),
+                reason: format!(
+                    "a sentence has {max_len} tokens, over the model's {} positions (split it first)",
+                    self.config.max_position_embeddings
+                ),
+            });
+        }
+        let vocab = self.config.vocab_size as u32;
+        let mut ids = Vec::with_capacity(batch.len() * max_len);
+        let mut mask = Vec::with_capacity(batch.len() * max_len);
+        for s in batch {
+            let s = s.as_ref();
+            if let Some(bad) = s.iter().find(|&&id| id >= vocab) {
+                return Err(Error::Setting {
+                    name: "source".into(),
+                    reason: format!("token id {bad} is outside the vocabulary of {vocab}"),
+                });
+            }
+            ids.extend_from_slice(s);
+            ids.extend(std::iter::repeat_n(self.config.pad_token_id, max_len - s.len()));
+            mask.extend(std::iter::repeat_n(0f32, s.len()));
+            mask.extend(std::iter::repeat_n(f32::NEG_INFINITY, max_len - s.len()));
+        }
+        let n = batch.len();
+        let ids = Tensor::from_vec(ids, (n, max_len), &self.device)?;
+        let mask = Tensor::from_vec(mask, (n, 1, 1, max_len), &self.device)?.to_dtype(self.dtype)?;
+        let mut x = self.embed(&self.encoder_embed, &ids, 0)?;
+        for layer in &self.encoder {
+            let a = &layer.attn;
+            let q = a.split_heads(&a.q.forward(&x)?)?;
+            let (k, v) = a.keys_values(&x)?;
+            let (ctx, _) = attend(&q, &k, &v, Some(&mask))?;
+            x = layer.attn_norm.forward(&(x + a.out.forward(&ctx)?)?)?;
+            x = layer.ffn_norm.forward(&(&x + layer.ffn.forward(&x)?)?)?;
+        }
+        Ok(Encoded {
+            hidden: x,
+            lengths,
+            mask,
+        })
+    }
+
+    /// Token embeddings × scale + positions `start..start+len`, `(b, len, d)`.
+    fn embed(&self, table: &Tensor, ids: &Tensor, start: usize) -> Result<Tensor> {
+        let (b, len) = ids.dims2()?;
+        let x = table.index_select(&ids.flatten_all()?, 0)?;
+        let x = (x * self.embed_scale)?.reshape((b, len, self.config.d_model))?;
+        let pos = self.positions.narrow(0, start, len)?;
+        Ok(x.broadcast_add(&pos)?)
+    }
+
+    /// Prepares decoding of an encoded batch with one decoder row per sentence: computes every
+    /// layer's cross-attention keys and values once. `capacity` is a hint for the number of
+    /// steps (the cache grows past it if needed).
+    pub fn start_decoder(&self, enc: &Encoded, capacity: usize) -> Result<DecoderState> {
+        let cross = self
+            .decoder
+            .iter()
+            .map(|l| l.cross_attn.keys_values(&enc.hidden))
+            .collect::<Result<Vec<_>>>()?;
+        let n = enc.lengths.len();
+        let heads = self.config.decoder_attention_heads;
+        let head_dim = self.config.d_model / heads;
+        let capacity = capacity.clamp(1, 64);
+        let caches = (0..self.decoder.len())
+            .map(|_| {
+                let zeros = || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
+                Ok(SelfCache {
+                    k: zeros()?,
+                    v: zeros()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(DecoderState {
+            caches,
+            cross,
+            mask: enc.mask.clone(),
+            lengths: enc.lengths.clone(),
+            rows_per_sentence: 1,
+            len: 0,
+            capacity,
+        })
+    }
+
+    /// Feeds one token per decoder row (at position `state.steps()`) and returns the logits of
+    /// the next token; optionally the picked cross-attention of each row.
+    pub fn decode_step(
+        &self,
+        state: &mut DecoderState,
+        tokens: &[u32],
+        pick: Option<AttentionPick>,
+    ) -> Result<StepOutput> {
+        let rows = state.rows();
+        if tokens.len() != rows {
+            return Err(Error::Setting {
+                name: "decoder tokens".into(),
+                reason: format!("{} tokens for {rows} decoder rows", tokens.len()),
+            });
+        }
+        if state.len >= self.config.max_position_embeddings {
+            return Err(Error::Setting {
+                name: "max_new_tokens".into(),
+                reason: format!(
+                    "decoding past the model's {} positions",
+                    self.config.max_position_embeddings
+                ),
+            });
+        }
+        if let Some(p) = pick {
+            if p.layer >= self.decoder.len()
+                || p.head.is_some_and(|h| h >= self.config.decoder_attention_heads)
+            {
+                return Err(Error::Setting {
+                    name: "alignment head".into(),
+                    reason: format!(
+                        "layer {} head {:?} does not exist ({} layers of {} heads)",
+                        p.layer,
+                        p.head,
+                        self.decoder.len(),
+                        self.config.decoder_attention_heads
+                    ),
+                });
+            }
+        }
+        state.reserve(1)?;
+        let ids = Tensor::from_slice(tokens, (rows, 1), &self.device)?;
+        let mut x = self.embed(&self.decoder_embed, &ids, state.len)?;
+        let n = state.lengths.len();
+        let beams = state.rows_per_sentence;
+        let mut picked = None;
+        for (i, layer) in self.decoder.iter().enumerate() {
+            // Self-attention over the cache plus this step.
+            let a = &layer.self_attn;
+            let q = a.split_heads(&a.q.forward(&x)?)?;
+            let (k, v) = a.keys_values(&x)?;
+            let cache = &mut state.caches[i];
+            cache.k.slice_set(&k, 2, state.len)?;
+            cache.v.slice_set(&v, 2, state.len)?;
+            let keys = cache.k.narrow(2, 0, state.len + 1)?;
+            let values = cache.v.narrow(2, 0, state.len + 1)?;
+            let (ctx, _) = attend(&q, &keys, &values, None)?;
+            x = layer.self_norm.forward(&(x + a.out.forward(&ctx)?)?)?;
+
+            // Cross-attention: the beams of a sentence are the query rows of one matmul
+            // against that sentence's keys.
+            let c = &layer.cross_attn;
+            let q = c
+                .q
+                .forward(&x)?
+                .reshape((n, beams, c.heads, c.head_dim))?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let (ck, cv) = &state.cross[i];
+            let (ctx, probs) = attend(&q, ck, cv, Some(&state.mask))?;
+            if pick.is_some_and(|p| p.layer == i) {
+                picked = Some(probs);
+            }
+            let ctx = ctx.reshape((rows, 1, self.config.d_model))?;
+            x = layer.cross_norm.forward(&(x + c.out.forward(&ctx)?)?)?;
+
+            x = layer.ffn_norm.forward(&(&x + layer.ffn.forward(&x)?)?)?;
+        }
+        state.len += 1;
+        let hidden = x.reshape((rows, self.config.d_model))?;
+        let logits = self.output.forward(&hidden)?.to_dtype(DType::F32)?;
+        let attention = match (pick, picked) {
+            (Some(p), Some(probs)) => Some(state.attention_rows(&probs, p.head)?),
+            _ => None,
+        };
+        Ok(StepOutput { logits, attention })
+    }
+}
+
+impl DecoderState {
+    /// Decoder rows: sentences × rows per sentence.
+    pub fn rows(&self) -> usize {
+        self.lengths.len() * self.rows_per_sentence
+    }
+
+    /// Sentences still in the batch.
+    pub fn sentences(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// Tokens fed so far (the next token's position).
+    pub fn steps(&self) -> usize {
+        self.len
+    }
+
+    /// Makes room for `extra` more steps, doubling the cache buffers when full (amortised
+    /// O(1) per step instead of concatenating the whole history every step).
+    fn reserve(&mut self, extra: usize) -> Result<()> {
+        if self.len + extra <= self.capacity {
+            return Ok(());
+        }
+        let new_cap = (self.capacity * 2).max(self.len + extra);
+        for cache in &mut self.caches {
+            for buf in [&mut cache.k, &mut cache.v] {
+                let (r, h, _, hd) = buf.dims4()?;
+                let grown = Tensor::zeros((r, h, new_cap, hd), buf.dtype(), buf.device())?;
+                grown.slice_set(&buf.narrow(2, 0, self.len)?.contiguous()?, 2, 0)?;
+                *buf = grown;
+            }
+        }
+        self.capacity = new_cap;
+        Ok(())
+    }
+
+    /// Keeps the sentences `sentences` (indices into the current ones, in the new order) and
+    /// makes the decoder rows `rows` (indices into the current rows), `rows_per_sentence` of
+    /// them per kept sentence. Beam search uses it to reorder beams and to go from one row
+    /// per sentence to `num_beams`; both searches use it to drop finished sentences.
+    pub fn select(
+        &mut self,
+        sentences: &[usize],
+        rows: &[usize],
+        rows_per_sentence: usize,
+    ) -> Result<()> {
+        let current_rows = self.rows();
+        if rows.len() != sentences.len() * rows_per_sentence
+            || rows.iter().any(|&r| r >= current_rows)
+            || sentences.iter().any(|&s| s >= self.lengths.len())
+        {
+            return Err(Error::Setting {
+                name: "decoder rows".into(),
+                reason: format!(
+                    "cannot select rows {rows:?} of {current_rows} for sentences {sentences:?}"
+                ),
+            });
+        }
+        let identity = |idx: &[usize], n: usize| idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j);
+        if !identity(rows, current_rows) {
+            let device = self.mask.device().clone();
+            let idx: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
+            let idx = Tensor::from_vec(idx, rows.len(), &device)?;
+            for cache in &mut self.caches {
+                cache.k = cache.k.index_select(&idx, 0)?;
+                cache.v = cache.v.index_select(&idx, 0)?;
+            }
+        }
+        if !identity(sentences, self.lengths.len()) {
+            let device = self.mask.device().clone();
+            let idx: Vec<u32> = sentences.iter().map(|&s| s as u32).collect();
+            let idx = Tensor::from_vec(idx, sentences.len(), &device)?;
+            for (k, v) in &mut self.cross {
+                *k = k.index_select(&idx, 0)?;
+                *v = v.index_select(&idx, 0)?;
+            }
+            self.mask = self.mask.index_select(&idx, 0)?;
+            self.lengths = sentences.iter().map(|&s| self.lengths[s]).collect();
+        }
+        self.rows_per_sentence = rows_per_sentence;
+        Ok(())
+    }
+
+    /// `(n, heads, beams, src)` probabilities → one vector per row, cut to its source length.
+    fn attention_rows(&self, probs: &Tensor, head: Option<usize>) -> Result<Vec<Vec<f32>>> {
+        let probs = match head {
+            Some(h) => probs.i((.., h, .., ..))?,
+            None => probs.mean(1)?,
+        };
+        let all = probs.to_dtype(DType::F32)?.to_vec3::<f32>()?;
+        let mut out = Vec::with_capacity(self.rows());
+        for (sentence, beams) in all.into_iter().enumerate() {
+            let len = self.lengths[sentence];
+            out.extend(beams.into_iter().map(|mut row| {
+                row.truncate(len);
+                row
+            }));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sinusoids_are_sin_then_cos_halves() {
+        let d = 6;
+        let s = sinusoids(3, d);
+        // position 0: sin 0 = 0 in the first half, cos 0 = 1 in the second.
+        assert_eq!(&s[..d], &[0., 0., 0., 1., 1., 1.]);
+        // position 2, column pair j=2,3 uses 2 / 10000^(2/6).
+        let angle = 2f64 / 10000f64.powf(2.0 / 6.0);
+        assert!((s[2 * d + 1] - angle.sin() as f32).abs() < 1e-7);
+        assert!((s[2 * d + 4] - angle.cos() as f32).abs() < 1e-7);
+    }
+
+    #[test]
+    fn device_names() {
+        assert!(matches!(LoadOptions::device_named("cpu"), Ok(Device::Cpu)));
+        for bad in ["gpu", "cuda:x", "metal"] {
+            assert!(LoadOptions::device_named(bad).is_err(), "{bad}");
+        }
+    }
+}
