@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use candle_core::{DType, Device, IndexOp, Tensor, D};
+use candle_core::{DType, Device, IndexOp, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};

@@ -2,3 +2,4 @@
 //! `../shared` beside the checkout; tests that need it skip with a message when it is absent.
 
 mod common;
+mod engine;
