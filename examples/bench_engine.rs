@@ -36,6 +36,7 @@ struct Args {
     repeats: usize,
     segments: usize,
     quantize: Option<String>,
+    device: String,
 }
 
 fn parse_args() -> Result<Args> {
@@ -51,6 +52,7 @@ fn parse_args() -> Result<Args> {
         repeats: 3,
         segments: 0,
         quantize: None,
+        device: "cpu".into(),
     };
     let mut beam = None;
     let mut batch = None;
@@ -78,6 +80,7 @@ fn parse_args() -> Result<Args> {
             "--repeats" => a.repeats = value()?.parse()?,
             "--segments" => a.segments = value()?.parse()?,
             "--quantize" => a.quantize = Some(value()?),
+            "--device" => a.device = value()?,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -146,7 +149,10 @@ fn main() -> Result<()> {
         segments.truncate(args.segments);
     }
 
-    let mut opts = LoadOptions::default();
+    let mut opts = LoadOptions {
+        device: LoadOptions::device_named(&args.device)?,
+        ..LoadOptions::default()
+    };
     if let Some(q) = &args.quantize {
         opts.quantize = q.parse()?;
     }

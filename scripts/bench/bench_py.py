@@ -35,7 +35,9 @@ def run_hf(args, segs, settings):
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     t0 = time.perf_counter()
-    model = MarianMTModel.from_pretrained(args.model, dtype=torch.float32).eval()
+    model = MarianMTModel.from_pretrained(args.model, dtype=torch.float32).eval().to(args.device)
+    if args.device.startswith("cuda"):
+        torch.cuda.synchronize()
     load_s = time.perf_counter() - t0
     pad = model.config.pad_token_id
     ids = [s["ids"][args.shape] for s in segs]
@@ -45,7 +47,7 @@ def run_hf(args, segs, settings):
         for group in chunks(ids[:n], batch):
             width = max(len(x) for x in group)
             # Left-aligned with right padding, as MarianTokenizer pads.
-            inp = torch.tensor([x + [pad] * (width - len(x)) for x in group])
+            inp = torch.tensor([x + [pad] * (width - len(x)) for x in group], device=args.device)
             mask = (inp != pad).long()
             with torch.inference_mode():
                 out = model.generate(
@@ -57,6 +59,8 @@ def run_hf(args, segs, settings):
                     max_new_tokens=args.new_tokens,
                     early_stopping=True,
                 )
+            if args.device.startswith("cuda"):
+                torch.cuda.synchronize()
             # Minus the decoder start token.
             produced += (out.shape[1] - 1) * out.shape[0]
         return produced
@@ -69,7 +73,7 @@ def run_ct2(args, segs, settings):
 
     t0 = time.perf_counter()
     tr = ctranslate2.Translator(
-        args.model, device="cpu", intra_threads=args.threads, inter_threads=1, compute_type="default"
+        args.model, device=args.device.split(":")[0], intra_threads=args.threads, inter_threads=1, compute_type="default"
     )
     load_s = time.perf_counter() - t0
     # The CTranslate2 Marian converter drops <pad> from the vocabulary (and starts decoding from
@@ -102,6 +106,7 @@ def main():
     ap.add_argument("--shape", required=True, help="key of the ids in inputs.json")
     ap.add_argument("--inputs", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda (GPU run, scripts/bench/gpu.sh)")
     ap.add_argument("--new-tokens", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--segments", type=int, default=0, help="use only the first N (0 = all)")

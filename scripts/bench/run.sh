@@ -24,7 +24,8 @@ mkdir -p "$RESULTS"
 
 if [[ ",$ENGINES," == *",tarjuman"* ]]; then
   (cd "$ROOT" && cargo build --release --example bench_engine)
-  BENCH_BIN="$ROOT/target/release/examples/bench_engine"
+  TARGET="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+  BENCH_BIN="$TARGET/release/examples/bench_engine"
 fi
 
 common=(--inputs "$WORK/inputs.json" --threads "$THREADS" --new-tokens "$NEW" --repeats "$REPEATS"
