@@ -4,7 +4,8 @@
 #   SHAPES=opus-mt-ar-en SEGMENTS=32 REPEATS=1 scripts/bench/run.sh    # a quick look
 # Environment: PYTHON (default /work/pyenv/bin/python or python3), THREADS (2), SEGMENTS (100),
 # REPEATS (3), SHAPES (opus-mt-ar-en,tc-big), ENGINES (tarjuman,tarjuman-int8,transformers,
-# ct2-fp32,ct2-int8), SETTINGS (greedy-1,greedy-16,beam4-1,beam4-16).
+# ct2-fp32,ct2-int8), SETTINGS (greedy-1,greedy-16,beam4-1,beam4-16), BENCH_BIN (a built
+# bench_engine binary; default: build it with cargo --release).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -22,7 +23,7 @@ mkdir -p "$RESULTS"
 
 "$PY" "$HERE/prepare.py" --work "$WORK" --segments "$SEGMENTS" --shapes "$SHAPES"
 
-if [[ ",$ENGINES," == *",tarjuman"* ]]; then
+if [[ ",$ENGINES," == *",tarjuman"* && -z "${BENCH_BIN:-}" ]]; then
   (cd "$ROOT" && cargo build --release --example bench_engine)
   TARGET="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
   BENCH_BIN="$TARGET/release/examples/bench_engine"

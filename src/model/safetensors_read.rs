@@ -49,6 +49,12 @@ fn bad(path: &Path, reason: impl Into<String>) -> Error {
     }
 }
 
+/// A file that does not follow the format (the wording the weight loader uses for every
+/// unreadable weight file).
+fn unreadable(path: &Path, reason: impl std::fmt::Display) -> Error {
+    bad(path, format!("not a readable safetensors file: {reason}"))
+}
+
 fn dtype_of(name: &str) -> Option<DType> {
     Some(match name {
         "F32" => DType::F32,
@@ -70,7 +76,7 @@ fn parse_header(
     data_len: u64,
 ) -> Result<HashMap<String, Entry>> {
     let header: HashMap<String, serde_json::Value> = serde_json::from_slice(json)
-        .map_err(|e| bad(path, format!("safetensors header is not a JSON object: {e}")))?;
+        .map_err(|e| unreadable(path, format!("header is not a JSON object: {e}")))?;
     let mut entries = HashMap::with_capacity(header.len());
     for (name, v) in header {
         if name == "__metadata__" {
@@ -78,29 +84,29 @@ fn parse_header(
         }
         let field = |f: &str| {
             v.get(f)
-                .ok_or_else(|| bad(path, format!("tensor {name} has no {f} in the header")))
+                .ok_or_else(|| unreadable(path, format!("tensor {name} has no {f} in the header")))
         };
         let dtype_name = field("dtype")?.as_str().unwrap_or_default().to_string();
         let dtype = dtype_of(&dtype_name)
-            .ok_or_else(|| bad(path, format!("tensor {name} has unsupported dtype {dtype_name:?}")))?;
+            .ok_or_else(|| unreadable(path, format!("tensor {name} has unsupported dtype {dtype_name:?}")))?;
         let numbers = |f: &str| -> Result<Vec<u64>> {
             field(f)?
                 .as_array()
                 .and_then(|a| a.iter().map(|x| x.as_u64()).collect::<Option<Vec<_>>>())
-                .ok_or_else(|| bad(path, format!("tensor {name}: {f} is not a list of integers")))
+                .ok_or_else(|| unreadable(path, format!("tensor {name}: {f} is not a list of integers")))
         };
         let shape: Vec<usize> = numbers("shape")?.into_iter().map(|d| d as usize).collect();
         let offsets = numbers("data_offsets")?;
         let [begin, end] = offsets[..] else {
-            return Err(bad(path, format!("tensor {name}: data_offsets is not [begin, end]")));
+            return Err(unreadable(path, format!("tensor {name}: data_offsets is not [begin, end]")));
         };
         let numel = shape
             .iter()
             .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
-            .ok_or_else(|| bad(path, format!("tensor {name}: shape {shape:?} overflows")))?;
+            .ok_or_else(|| unreadable(path, format!("tensor {name}: shape {shape:?} overflows")))?;
         let want = numel.checked_mul(dtype.size_in_bytes() as u64);
         if begin > end || end > data_len || want != Some(end - begin) {
-            return Err(bad(
+            return Err(unreadable(
                 path,
                 format!(
                     "tensor {name}: bytes {begin}..{end} do not hold a {dtype_name} {shape:?} \
@@ -131,14 +137,14 @@ impl SafetensorsFile {
         let size = file.metadata().map_err(io)?.len();
         let mut len = [0u8; 8];
         if size < 8 {
-            return Err(bad(path, "not a safetensors file (shorter than its 8-byte header length)"));
+            return Err(unreadable(path, "shorter than its 8-byte header length"));
         }
         file.read_exact_at(&mut len, 0).map_err(io)?;
         let n = u64::from_le_bytes(len);
         if n > MAX_HEADER || 8 + n > size {
-            return Err(bad(
+            return Err(unreadable(
                 path,
-                format!("not a safetensors file (header length {n} does not fit the {size}-byte file)"),
+                format!("header length {n} does not fit the {size}-byte file"),
             ));
         }
         let mut json = vec![0u8; n as usize];
@@ -245,6 +251,7 @@ mod tests {
             let path = write_file(dir.path(), header, data);
             let err = SafetensorsFile::open(&path).unwrap_err().to_string();
             assert!(err.contains("model.safetensors") && err.contains(what), "{header}: {err}");
+            assert!(err.contains("not a readable safetensors file"), "{header}: {err}");
         }
         let short = dir.path().join("short.safetensors");
         std::fs::write(&short, [1u8, 2, 3]).unwrap();
