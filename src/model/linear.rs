@@ -2,8 +2,9 @@
 //!
 //! Takes a `(out, in)` weight and `(out,)` bias as stored in the checkpoint plus the load's
 //! [`Quantize`] mode; gives a layer whose [`Linear::forward`] maps `(.., in)` to `(.., out)`.
-//! Dense layers multiply the input, flattened to 2-D rows, by the weight transposed (a free
-//! stride view that gemm reads directly, no copy). Int8 layers hold candle's `QMatMul` over a
+//! Dense layers compute `y = (W xᵀ)ᵀ` on the stored weight (the engine's measured layout: the
+//! large weight is gemm's contiguous left-hand side, so it is neither copied at load nor
+//! repacked per call). Int8 layers hold candle's `QMatMul` over a
 //! Q8_0 copy of the weight (the float copy is dropped, so memory shrinks too). Layers whose
 //! input width is not a multiple of Q8_0's block of 32 stay dense: only tiny test models have
 //! those, and refusing them would make `--quantize int8` fail for no user benefit.
@@ -59,7 +60,7 @@ impl Linear {
         let rows: usize = lead.iter().product();
         let x2 = x.reshape((rows, inner))?;
         let y = match self {
-            Self::Dense { weight, bias } => x2.matmul(&weight.t()?)?.broadcast_add(bias)?,
+            Self::Dense { weight, bias } => weight.matmul(&x2.t()?)?.t()?.broadcast_add(bias)?,
             // candle's quantized CPU matmul wants contiguous f32 rows.
             Self::Int8 { weight, bias } => weight.forward(&x2.contiguous()?)?.broadcast_add(bias)?,
         };
