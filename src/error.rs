@@ -21,6 +21,8 @@ pub enum Error {
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path} looks binary (NUL byte at offset {offset}), not text")]
     Binary { path: PathBuf, offset: usize },
+    #[error("{path} is UTF-16 text; tarjuman reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)")]
+    Utf16 { path: PathBuf },
     #[error("{path} is empty (no text to work on)")]
     Empty { path: PathBuf },
     #[error("{path} is {size} bytes, over the limit of {max} bytes")]
@@ -55,6 +57,8 @@ pub enum Error {
     },
     #[error("format {format} cannot show {what}")]
     Unsupported { format: String, what: String },
+    #[error("cannot render {format}: {reason}")]
+    Render { format: String, reason: String },
 
     // ---- batch ----
     #[error("{path}: {reason}")]

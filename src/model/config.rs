@@ -340,7 +340,10 @@ impl MarianConfig {
             if self.d_model % heads != 0 {
                 return Err(bad(
                     path,
-                    format!("d_model {} is not divisible by {name} {heads}", self.d_model),
+                    format!(
+                        "d_model {} is not divisible by {name} {heads}",
+                        self.d_model
+                    ),
                 ));
             }
         }
@@ -348,7 +351,11 @@ impl MarianConfig {
         for (name, id, limit) in [
             ("pad_token_id", self.pad_token_id, self.vocab_size as u32),
             ("eos_token_id", self.eos_token_id, target),
-            ("decoder_start_token_id", self.decoder_start_token_id, target),
+            (
+                "decoder_start_token_id",
+                self.decoder_start_token_id,
+                target,
+            ),
         ] {
             if id >= limit {
                 return Err(bad(
@@ -362,18 +369,16 @@ impl MarianConfig {
 }
 
 impl GenerationConfig {
-    /// Reads the decoding defaults of a model folder: `generation_config.json` when present,
-    /// else the generation keys of `config.json` (as transformers' `from_model_config`).
-    /// `eos` is the model's end-of-sentence id, used when a file names none.
-    pub fn from_dir(dir: &Path, eos: u32) -> Result<Self> {
-        let gen_path = dir.join("generation_config.json");
-        let (path, raw): (PathBuf, RawGeneration) = if gen_path.exists() {
-            let raw = read_json(&gen_path)?;
-            (gen_path, raw)
-        } else {
-            let path = dir.join("config.json");
-            let raw: RawConfig = read_json(&path)?;
-            (path, raw.generation)
+    /// Reads the decoding defaults of a model: `generation_config` when the folder has one,
+    /// else the generation keys of `config` (as transformers' `from_model_config`). `eos` is
+    /// the model's end-of-sentence id, used when a file names none.
+    pub fn from_files(generation_config: Option<&Path>, config: &Path, eos: u32) -> Result<Self> {
+        let (path, raw): (PathBuf, RawGeneration) = match generation_config {
+            Some(path) => (path.to_path_buf(), read_json(path)?),
+            None => {
+                let raw: RawConfig = read_json(config)?;
+                (config.to_path_buf(), raw.generation)
+            }
         };
         Self::from_raw(&path, &raw, eos)
     }
@@ -454,8 +459,14 @@ mod tests {
             "bad_words_ids":[[62833]],"share_encoder_decoder_embeddings":true}"#;
         let c = MarianConfig::from_json(p(), text).unwrap();
         assert_eq!(c.activation, Activation::Silu);
-        assert_eq!((c.d_model, c.encoder_layers, c.decoder_attention_heads), (512, 6, 8));
-        assert_eq!((c.pad_token_id, c.eos_token_id, c.decoder_start_token_id), (62833, 0, 62833));
+        assert_eq!(
+            (c.d_model, c.encoder_layers, c.decoder_attention_heads),
+            (512, 6, 8)
+        );
+        assert_eq!(
+            (c.pad_token_id, c.eos_token_id, c.decoder_start_token_id),
+            (62833, 0, 62833)
+        );
         assert!(c.scale_embedding && c.share_encoder_decoder_embeddings && c.tie_word_embeddings);
         let g = GenerationConfig::from_json(p(), text, c.eos_token_id).unwrap();
         assert_eq!(g.num_beams, 4);
@@ -486,9 +497,18 @@ mod tests {
     fn bad_configs_are_refused_naming_the_file() {
         let cases = [
             (r#"{"d_model":"big"}"#, "invalid JSON"),
-            (r#"{"activation_function":"mish"}"#, "activation_function \"mish\""),
-            (r#"{"d_model":100,"encoder_attention_heads":16}"#, "not divisible"),
-            (r#"{"vocab_size":10,"pad_token_id":10}"#, "pad_token_id 10 is outside"),
+            (
+                r#"{"activation_function":"mish"}"#,
+                "activation_function \"mish\"",
+            ),
+            (
+                r#"{"d_model":100,"encoder_attention_heads":16}"#,
+                "not divisible",
+            ),
+            (
+                r#"{"vocab_size":10,"pad_token_id":10}"#,
+                "pad_token_id 10 is outside",
+            ),
             (r#"{"eos_token_id":-1}"#, "eos_token_id -1"),
             (r#"{"encoder_ffn_dim":0}"#, "encoder_ffn_dim is 0"),
         ];
@@ -501,19 +521,41 @@ mod tests {
 
     #[test]
     fn generation_settings_table() {
-        let cases: [(&str, Box<dyn Fn(&GenerationConfig) -> bool>); 5] = [
-            (r#"{"early_stopping":true}"#, Box::new(|g| g.early_stopping == EarlyStopping::Always)),
-            (r#"{"early_stopping":"never"}"#, Box::new(|g| g.early_stopping == EarlyStopping::Never)),
-            (r#"{"bad_words_ids":[[0],[5]]}"#, Box::new(|g| g.bad_token_ids == vec![5])),
-            (r#"{"forced_eos_token_id":[3,4]}"#, Box::new(|g| g.forced_eos_token_id == Some(3))),
-            (r#"{"renormalize_logits":true,"length_penalty":0.6}"#, Box::new(|g| g.renormalize_logits && g.length_penalty == 0.6)),
+        type Check = Box<dyn Fn(&GenerationConfig) -> bool>;
+        let cases: [(&str, Check); 5] = [
+            (
+                r#"{"early_stopping":true}"#,
+                Box::new(|g| g.early_stopping == EarlyStopping::Always),
+            ),
+            (
+                r#"{"early_stopping":"never"}"#,
+                Box::new(|g| g.early_stopping == EarlyStopping::Never),
+            ),
+            (
+                r#"{"bad_words_ids":[[0],[5]]}"#,
+                Box::new(|g| g.bad_token_ids == vec![5]),
+            ),
+            (
+                r#"{"forced_eos_token_id":[3,4]}"#,
+                Box::new(|g| g.forced_eos_token_id == Some(3)),
+            ),
+            (
+                r#"{"renormalize_logits":true,"length_penalty":0.6}"#,
+                Box::new(|g| g.renormalize_logits && g.length_penalty == 0.6),
+            ),
         ];
         for (text, check) in cases {
             let g = GenerationConfig::from_json(p(), text, 0).unwrap();
             assert!(check(&g), "{text}: {g:?}");
         }
-        for text in [r#"{"early_stopping":"soon"}"#, r#"{"bad_words_ids":[[1,2]]}"#, r#"{"num_beams":0}"#] {
-            let err = GenerationConfig::from_json(p(), text, 0).unwrap_err().to_string();
+        for text in [
+            r#"{"early_stopping":"soon"}"#,
+            r#"{"bad_words_ids":[[1,2]]}"#,
+            r#"{"num_beams":0}"#,
+        ] {
+            let err = GenerationConfig::from_json(p(), text, 0)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("model/config.json"), "{err}");
         }
     }

@@ -14,10 +14,11 @@
 //! and departs from candle-transformers' `marian.rs`, which caches keys in the encoder, has no
 //! padding mask, recomputes cross keys/values every step and drops attention weights.
 //!
-//! Layout choices for speed: linear layers multiply a 2-D `(tokens, in)` matrix by the stored
-//! `(out, in)` weight transposed (a free view for gemm); the attention scale is folded into the
-//! query projection at load; during beam search the beams of one sentence are the query rows of
-//! one cross-attention matmul, so cross keys/values are stored once per sentence, not per beam.
+//! Layout choices for speed: linear layers and the output layer compute `W xᵀ` with the
+//! stored `(out, in)` weight as gemm's contiguous left-hand side, so no weight is copied at
+//! load or repacked per step (the embedding table doubles as the output layer); during beam search the beams of one sentence are the query rows
+//! of one cross-attention matmul, so cross keys/values are stored once per sentence, not per
+//! beam.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
 use crate::model::linear::Linear;
 use crate::model::quant::Quantize;
+use crate::model::files::ModelFiles;
 use crate::model::weights::{TensorSpec, Weights};
 
 /// Where and in which float type the model computes.
@@ -88,8 +90,10 @@ struct LayerNorm {
 
 impl LayerNorm {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(candle_nn::ops::layer_norm(
-            &x.contiguous()?,
+        // Two-pass (mean, then variance of x − mean) as PyTorch computes it; candle's fused
+        // kernel uses E[x²] − E[x]², which loses digits on residual streams with large means.
+        Ok(candle_nn::ops::layer_norm_slow(
+            x,
             &self.weight,
             &self.bias,
             self.eps,
@@ -97,7 +101,7 @@ impl LayerNorm {
     }
 }
 
-/// Multi-head attention projections; the query projection is pre-multiplied by head_dim^-½.
+/// Multi-head attention projections.
 #[derive(Debug, Clone)]
 struct Attention {
     q: Linear,
@@ -106,6 +110,9 @@ struct Attention {
     out: Linear,
     heads: usize,
     head_dim: usize,
+    /// head_dim^-½, applied to the scores as transformers does (folding it into the query
+    /// weights changes the rounding enough to flip near-ties on high-gain test models).
+    scale: f64,
 }
 
 impl Attention {
@@ -127,8 +134,14 @@ impl Attention {
 }
 
 /// softmax(q kᵀ + mask) v; returns the merged heads `(b, t, d)` and the probabilities.
-fn attend(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
-    let mut scores = q.matmul(&k.t()?)?;
+fn attend(
+    q: &Tensor,
+    k: &Tensor,
+    v: &Tensor,
+    scale: f64,
+    mask: Option<&Tensor>,
+) -> Result<(Tensor, Tensor)> {
+    let mut scores = (q.matmul(&k.t()?)? * scale)?;
     if let Some(mask) = mask {
         scores = scores.broadcast_add(mask)?;
     }
@@ -321,7 +334,10 @@ impl Names {
             specs.push(TensorSpec::any_of(&names, &[c.decoder_vocab_size, d]));
         }
         if !c.tie_word_embeddings {
-            specs.push(TensorSpec::new("lm_head.weight", &[c.target_vocab_size(), d]));
+            specs.push(TensorSpec::new(
+                "lm_head.weight",
+                &[c.target_vocab_size(), d],
+            ));
         }
         specs.push(TensorSpec::new("final_logits_bias", &[1, c.target_vocab_size()]).optional());
         for i in 0..c.encoder_layers {
@@ -381,15 +397,9 @@ impl Builder<'_> {
     fn attention(&mut self, prefix: &str, d: usize, heads: usize) -> Result<Attention> {
         let head_dim = d / heads;
         let scale = (head_dim as f64).powf(-0.5);
-        // Folding the scale into q: (x Wqᵀ + b)·s = x (s·Wq)ᵀ + s·b; one multiply at load
-        // instead of one per step.
-        let q = Linear::new(
-            (self.take(&format!("{prefix}.q_proj.weight"))? * scale)?,
-            (self.take(&format!("{prefix}.q_proj.bias"))? * scale)?,
-            self.quantize,
-        )?;
         Ok(Attention {
-            q,
+            q: self.linear(&format!("{prefix}.q_proj"))?,
+            scale,
             k: self.linear(&format!("{prefix}.k_proj"))?,
             v: self.linear(&format!("{prefix}.v_proj"))?,
             out: self.linear(&format!("{prefix}.out_proj"))?,
@@ -408,20 +418,19 @@ impl Builder<'_> {
 }
 
 impl Marian {
-    /// Loads the model of a Hugging Face-layout folder: `config.json`, `generation_config.json`
-    /// (optional) and `model.safetensors` or `pytorch_model.bin`. Every tensor's presence and
+    /// Loads the model of a complete Hugging Face-layout folder (checked by [`ModelFiles`]):
+    /// `config.json`, `generation_config.json` (optional) and `model.safetensors` or
+    /// `pytorch_model.bin`. Every tensor's presence and
     /// shape is checked against the config before anything is built.
     pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Self> {
-        let config_path = dir.join("config.json");
-        if !config_path.is_file() {
-            return Err(Error::ModelFileMissing {
-                dir: dir.to_path_buf(),
-                file: "config.json".into(),
-            });
-        }
-        let config = MarianConfig::from_file(&config_path)?;
-        let generation = GenerationConfig::from_dir(dir, config.eos_token_id)?;
-        let weights = Weights::open_dir(dir)?;
+        let files = ModelFiles::check(dir)?;
+        let config = MarianConfig::from_file(&files.config)?;
+        let generation = GenerationConfig::from_files(
+            files.generation_config.as_deref(),
+            &files.config,
+            config.eos_token_id,
+        )?;
+        let weights = Weights::open(&files.weights)?;
         Self::from_weights(config, generation, &weights, opts)
     }
 
@@ -562,19 +571,23 @@ impl Marian {
                 });
             }
             ids.extend_from_slice(s);
-            ids.extend(std::iter::repeat_n(self.config.pad_token_id, max_len - s.len()));
+            ids.extend(std::iter::repeat_n(
+                self.config.pad_token_id,
+                max_len - s.len(),
+            ));
             mask.extend(std::iter::repeat_n(0f32, s.len()));
             mask.extend(std::iter::repeat_n(f32::NEG_INFINITY, max_len - s.len()));
         }
         let n = batch.len();
         let ids = Tensor::from_vec(ids, (n, max_len), &self.device)?;
-        let mask = Tensor::from_vec(mask, (n, 1, 1, max_len), &self.device)?.to_dtype(self.dtype)?;
+        let mask =
+            Tensor::from_vec(mask, (n, 1, 1, max_len), &self.device)?.to_dtype(self.dtype)?;
         let mut x = self.embed(&self.encoder_embed, &ids, 0)?;
         for layer in &self.encoder {
             let a = &layer.attn;
             let q = a.split_heads(&a.q.forward(&x)?)?;
             let (k, v) = a.keys_values(&x)?;
-            let (ctx, _) = attend(&q, &k, &v, Some(&mask))?;
+            let (ctx, _) = attend(&q, &k, &v, a.scale, Some(&mask))?;
             x = layer.attn_norm.forward(&(x + a.out.forward(&ctx)?)?)?;
             x = layer.ffn_norm.forward(&(&x + layer.ffn.forward(&x)?)?)?;
         }
@@ -609,7 +622,8 @@ impl Marian {
         let capacity = capacity.clamp(1, 64);
         let caches = (0..self.decoder.len())
             .map(|_| {
-                let zeros = || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
+                let zeros =
+                    || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
                 Ok(SelfCache {
                     k: zeros()?,
                     v: zeros()?,
@@ -653,7 +667,8 @@ impl Marian {
         }
         if let Some(p) = pick {
             if p.layer >= self.decoder.len()
-                || p.head.is_some_and(|h| h >= self.config.decoder_attention_heads)
+                || p.head
+                    .is_some_and(|h| h >= self.config.decoder_attention_heads)
             {
                 return Err(Error::Setting {
                     name: "alignment head".into(),
@@ -683,20 +698,19 @@ impl Marian {
             cache.v.slice_set(&v, 2, state.len)?;
             let keys = cache.k.narrow(2, 0, state.len + 1)?;
             let values = cache.v.narrow(2, 0, state.len + 1)?;
-            let (ctx, _) = attend(&q, &keys, &values, None)?;
+            let (ctx, _) = attend(&q, &keys, &values, a.scale, None)?;
             x = layer.self_norm.forward(&(x + a.out.forward(&ctx)?)?)?;
 
             // Cross-attention: the beams of a sentence are the query rows of one matmul
             // against that sentence's keys.
             let c = &layer.cross_attn;
-            let q = c
-                .q
-                .forward(&x)?
-                .reshape((n, beams, c.heads, c.head_dim))?
-                .transpose(1, 2)?
-                .contiguous()?;
+            let q =
+                c.q.forward(&x)?
+                    .reshape((n, beams, c.heads, c.head_dim))?
+                    .transpose(1, 2)?
+                    .contiguous()?;
             let (ck, cv) = &state.cross[i];
-            let (ctx, probs) = attend(&q, ck, cv, Some(&state.mask))?;
+            let (ctx, probs) = attend(&q, ck, cv, c.scale, Some(&state.mask))?;
             if pick.is_some_and(|p| p.layer == i) {
                 picked = Some(probs);
             }
@@ -707,6 +721,8 @@ impl Marian {
         }
         state.len += 1;
         let hidden = x.reshape((rows, self.config.d_model))?;
+        // The output layer is a `Linear` over the embedding table (shared, not copied): dense,
+        // it computes logitsᵀ = E hᵀ with the table as gemm's contiguous left-hand side.
         let logits = self.output.forward(&hidden)?.to_dtype(DType::F32)?;
         let attention = match (pick, picked) {
             (Some(p), Some(probs)) => Some(state.attention_rows(&probs, p.head)?),
@@ -773,7 +789,9 @@ impl DecoderState {
                 ),
             });
         }
-        let identity = |idx: &[usize], n: usize| idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j);
+        let identity = |idx: &[usize], n: usize| {
+            idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j)
+        };
         if !identity(rows, current_rows) {
             let device = self.mask.device().clone();
             let idx: Vec<u32> = rows.iter().map(|&r| r as u32).collect();

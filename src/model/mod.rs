@@ -1,4 +1,9 @@
-//! Stage model: the Marian (OPUS-MT) encoder-decoder and what it is read from.
+//! The translation model: the Marian (OPUS-MT) encoder-decoder, SentencePiece tokenizers, the
+//! registry of supported OPUS-MT models, model folders and their files, and (feature `hub`)
+//! download from the Hugging Face Hub.
+//!
+//! The library always loads a model from a folder in HF layout; where that folder comes from
+//! (the Hub cache or `--model-dir`) is decided by the caller.
 //!
 //! - [`config`]: config.json and generation_config.json, read leniently.
 //! - [`weights`]: safetensors (read tensor by tensor, see `safetensors_read`) or PyTorch
@@ -7,7 +12,13 @@
 //! - [`quant`]: the `--quantize` mode; `linear` applies it to every projection (Q8_0 int8).
 
 pub mod config;
+pub mod files;
+#[cfg(feature = "hub")]
+pub mod hub;
 pub mod marian;
+pub mod registry;
+pub mod spm;
+pub mod tokenizer;
 pub mod weights;
 
 pub use config::{GenerationConfig, MarianConfig};

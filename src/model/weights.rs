@@ -17,9 +17,6 @@ use candle_core::{DType, Device, Tensor};
 use crate::error::{Error, Result};
 use crate::model::safetensors_read::SafetensorsFile;
 
-/// File names tried in a model folder, in order of preference.
-pub const WEIGHT_FILES: [&str; 2] = ["model.safetensors", "pytorch_model.bin"];
-
 /// One tensor a model needs: the names it may be stored under (the first present one is used;
 /// tied weights are saved under any of their names) and its shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,20 +77,6 @@ fn file_error(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 impl Weights {
-    /// Opens the weight file of a model folder (`model.safetensors`, else `pytorch_model.bin`).
-    pub fn open_dir(dir: &Path) -> Result<Self> {
-        for name in WEIGHT_FILES {
-            let path = dir.join(name);
-            if path.is_file() {
-                return Self::open(&path);
-            }
-        }
-        Err(Error::ModelFileMissing {
-            dir: dir.to_path_buf(),
-            file: WEIGHT_FILES.join(" or "),
-        })
-    }
-
     /// Opens one weight file; the format is chosen by its extension (`.safetensors`, else a
     /// PyTorch checkpoint).
     pub fn open(path: &Path) -> Result<Self> {
@@ -113,9 +96,8 @@ impl Weights {
                 .collect();
             (Store::Safetensors(st), shapes)
         } else {
-            let pth = catch(path, || PthTensors::new(path, None)).map_err(|e| {
-                file_error(path, format!("not a readable PyTorch checkpoint: {e}"))
-            })?;
+            let pth = catch(path, || PthTensors::new(path, None))
+                .map_err(|e| file_error(path, format!("not a readable PyTorch checkpoint: {e}")))?;
             let shapes = pth
                 .tensor_infos()
                 .iter()
@@ -289,7 +271,7 @@ mod tests {
             .reshape((2, 3))
             .unwrap();
         write_safetensors(&path, &[("a", a.to_dtype(DType::F16).unwrap())]);
-        let w = Weights::open_dir(dir.path()).unwrap();
+        let w = Weights::open(&path).unwrap();
         assert_eq!(w.shape("a"), Some(&[2usize, 3][..]));
         let specs = [
             TensorSpec::any_of(&["b".into(), "a".into()], &[2, 3]),
@@ -325,11 +307,27 @@ mod tests {
             assert!(err.contains(&path.display().to_string()), "{err}");
         }
         let w = Weights::open(&good).unwrap();
-        let err = w.check(&[TensorSpec::new("w", &[8, 4])]).unwrap_err().to_string();
-        assert!(err.contains("good.safetensors") && err.contains("tensor w has shape [4, 8], expected [8, 4]"), "{err}");
-        let err = w.check(&[TensorSpec::new("x", &[1])]).unwrap_err().to_string();
+        let err = w
+            .check(&[TensorSpec::new("w", &[8, 4])])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("good.safetensors")
+                && err.contains("tensor w has shape [4, 8], expected [8, 4]"),
+            "{err}"
+        );
+        let err = w
+            .check(&[TensorSpec::new("x", &[1])])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("tensor x (shape [1]) is missing"), "{err}");
-        let missing = Weights::open_dir(&dir.path().join("nowhere")).err().unwrap().to_string();
-        assert!(missing.contains("model.safetensors or pytorch_model.bin"), "{missing}");
+        let missing = Weights::open(&dir.path().join("nowhere.bin"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            missing.contains("cannot read") && missing.contains("nowhere.bin"),
+            "{missing}"
+        );
     }
 }

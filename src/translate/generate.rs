@@ -317,6 +317,10 @@ struct Hypothesis {
     attention: Option<Rc<AttentionNode>>,
 }
 
+/// A pool candidate: score, finished flag, and the (beam, token) it extends (`None` for an entry
+/// already in the pool).
+type PoolEntry = (f32, bool, Option<(usize, u32)>);
+
 /// One sentence's beam search (transformers' per-batch-item tensors, as plain vectors).
 struct BeamSentence {
     index: usize,
@@ -335,7 +339,8 @@ struct BeamSentence {
 fn top_k(scores: impl Iterator<Item = f32>, k: usize) -> Vec<(usize, f32)> {
     let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
     for (i, s) in scores.enumerate() {
-        if top.len() == k && !(s > top[k - 1].1) {
+        let beats_last = top.len() < k || s > top[k - 1].1;
+        if !beats_last {
             continue;
         }
         // Insert after every entry that is >= s (earlier indices win ties).
@@ -365,7 +370,9 @@ fn beam_search(
             running: vec![Hypothesis::default(); beams],
             // Only the first beam is live at the start, so the first step does not pick the
             // same token in every beam.
-            running_scores: (0..beams).map(|b| if b == 0 { 0.0 } else { EXCLUDED }).collect(),
+            running_scores: (0..beams)
+                .map(|b| if b == 0 { 0.0 } else { EXCLUDED })
+                .collect(),
             // The beams are identical at the start: one decoder row serves them all.
             rows: vec![0; beams],
             pool: vec![(EXCLUDED, false, Hypothesis::default()); beams],
@@ -432,10 +439,10 @@ fn beam_search(
 
             // Finished candidates among the first `num_beams` may enter the pool, scored
             // with the length penalty, unless the sentence can no longer take any.
-            let full = opts.early_stopping == EarlyStopping::Always
-                && current.pool.iter().all(|p| p.1);
+            let full =
+                opts.early_stopping == EarlyStopping::Always && current.pool.iter().all(|p| p.1);
             let denom = ((step + 1) as f64).powf(lp) as f32;
-            let mut merged: Vec<(f32, bool, Option<(usize, u32)>)> =
+            let mut merged: Vec<PoolEntry> =
                 current.pool.iter().map(|p| (p.0, p.1, None)).collect();
             for (j, &(beam, token, score, hit)) in picked.iter().enumerate() {
                 let mut scored = score / denom;
@@ -492,7 +499,11 @@ fn beam_search(
             let best = sentence.running_scores[0] / (best_len as f64).powf(lp) as f32;
             let all_finished = sentence.pool.iter().all(|p| p.1);
             let worst = if all_finished {
-                sentence.pool.iter().map(|p| p.0).fold(f32::INFINITY, f32::min)
+                sentence
+                    .pool
+                    .iter()
+                    .map(|p| p.0)
+                    .fold(f32::INFINITY, f32::min)
             } else {
                 EXCLUDED
             };
@@ -502,7 +513,11 @@ fn beam_search(
                 || last_step;
             if sentence.done {
                 let (_, finished, best) = &sentence.pool[0];
-                let hyp = if *finished { best } else { &sentence.running[0] };
+                let hyp = if *finished {
+                    best
+                } else {
+                    &sentence.running[0]
+                };
                 results[sentence.index] = Some(Generated {
                     capped: hyp.ids.len() >= sentence.cap,
                     ids: hyp.ids.clone(),

@@ -3,4 +3,8 @@
 
 mod common;
 mod engine;
+mod models;
 mod quant;
+mod render;
+mod segment;
+mod tokenizer;
