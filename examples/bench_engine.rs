@@ -89,7 +89,11 @@ fn parse_args() -> Result<Args> {
     }
     a.settings = if beam.is_some() || batch.is_some() {
         let beam = beam.unwrap_or(1);
-        let name = if beam == 1 { "greedy".to_string() } else { format!("beam{beam}") };
+        let name = if beam == 1 {
+            "greedy".to_string()
+        } else {
+            format!("beam{beam}")
+        };
         vec![(name, beam, batch.unwrap_or(1))]
     } else {
         settings
@@ -98,7 +102,10 @@ fn parse_args() -> Result<Args> {
                 let (name, batch) = s.split_once('-').context("settings look like beam4-16")?;
                 let beam = match name {
                     "greedy" => 1,
-                    b => b.strip_prefix("beam").context("greedy-N or beamK-N")?.parse()?,
+                    b => b
+                        .strip_prefix("beam")
+                        .context("greedy-N or beamK-N")?
+                        .parse()?,
                 };
                 Ok((name.to_string(), beam, batch.parse()?))
             })

@@ -62,7 +62,9 @@ impl Linear {
         let y = match self {
             Self::Dense { weight, bias } => weight.matmul(&x2.t()?)?.t()?.broadcast_add(bias)?,
             // candle's quantized CPU matmul wants contiguous f32 rows.
-            Self::Int8 { weight, bias } => weight.forward(&x2.contiguous()?)?.broadcast_add(bias)?,
+            Self::Int8 { weight, bias } => {
+                weight.forward(&x2.contiguous()?)?.broadcast_add(bias)?
+            }
         };
         let mut out = lead.to_vec();
         out.push(self.out_dim()?);
@@ -125,7 +127,11 @@ mod tests {
             let b = ramp(1, out, 1.1).reshape(out).unwrap();
             let dense = Linear::new(w.clone(), b.clone(), Quantize::None).unwrap();
             let int8 = Linear::new(w, b, Quantize::Int8).unwrap();
-            assert_eq!(matches!(int8, Linear::Int8 { .. }), quantized, "{out}x{inp}");
+            assert_eq!(
+                matches!(int8, Linear::Int8 { .. }),
+                quantized,
+                "{out}x{inp}"
+            );
             let x = ramp(7, inp, 2.5);
             let yd = dense.forward(&x).unwrap();
             let yq = int8.forward(&x).unwrap();
@@ -133,9 +139,15 @@ mod tests {
             let range = yd.abs().unwrap().flatten_all().unwrap().max(0).unwrap();
             let range = range.to_scalar::<f32>().unwrap();
             let diff = max_abs_diff(&yd, &yq);
-            assert!(diff <= 0.01 * range, "{out}x{inp}: |Δ| {diff} vs range {range}");
+            assert!(
+                diff <= 0.01 * range,
+                "{out}x{inp}: |Δ| {diff} vs range {range}"
+            );
             if quantized {
-                assert!(diff > 0.0, "an int8 layer that equals fp32 exactly was not quantized");
+                assert!(
+                    diff > 0.0,
+                    "an int8 layer that equals fp32 exactly was not quantized"
+                );
             }
         }
     }

@@ -27,9 +27,9 @@ use candle_core::{DType, Device, IndexOp, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
+use crate::model::files::ModelFiles;
 use crate::model::linear::Linear;
 use crate::model::quant::Quantize;
-use crate::model::files::ModelFiles;
 use crate::model::weights::{TensorSpec, Weights};
 
 /// Where and in which float type the model computes.

@@ -87,18 +87,30 @@ fn parse_header(
                 .ok_or_else(|| unreadable(path, format!("tensor {name} has no {f} in the header")))
         };
         let dtype_name = field("dtype")?.as_str().unwrap_or_default().to_string();
-        let dtype = dtype_of(&dtype_name)
-            .ok_or_else(|| unreadable(path, format!("tensor {name} has unsupported dtype {dtype_name:?}")))?;
+        let dtype = dtype_of(&dtype_name).ok_or_else(|| {
+            unreadable(
+                path,
+                format!("tensor {name} has unsupported dtype {dtype_name:?}"),
+            )
+        })?;
         let numbers = |f: &str| -> Result<Vec<u64>> {
             field(f)?
                 .as_array()
                 .and_then(|a| a.iter().map(|x| x.as_u64()).collect::<Option<Vec<_>>>())
-                .ok_or_else(|| unreadable(path, format!("tensor {name}: {f} is not a list of integers")))
+                .ok_or_else(|| {
+                    unreadable(
+                        path,
+                        format!("tensor {name}: {f} is not a list of integers"),
+                    )
+                })
         };
         let shape: Vec<usize> = numbers("shape")?.into_iter().map(|d| d as usize).collect();
         let offsets = numbers("data_offsets")?;
         let [begin, end] = offsets[..] else {
-            return Err(unreadable(path, format!("tensor {name}: data_offsets is not [begin, end]")));
+            return Err(unreadable(
+                path,
+                format!("tensor {name}: data_offsets is not [begin, end]"),
+            ));
         };
         let numel = shape
             .iter()
@@ -241,17 +253,39 @@ mod tests {
     fn broken_files_are_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let cases: [(&str, &[u8], &str); 5] = [
-            (r#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, &[0u8; 8], "inside"),
-            (r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, &[0u8; 8], "inside"),
-            (r#"{"a":{"dtype":"Q4","shape":[2],"data_offsets":[0,2]}}"#, &[0u8; 2], "dtype"),
-            (r#"{"a":{"dtype":"F32","shape":[2]}}"#, &[0u8; 8], "data_offsets"),
+            (
+                r#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#,
+                &[0u8; 8],
+                "inside",
+            ),
+            (
+                r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#,
+                &[0u8; 8],
+                "inside",
+            ),
+            (
+                r#"{"a":{"dtype":"Q4","shape":[2],"data_offsets":[0,2]}}"#,
+                &[0u8; 2],
+                "dtype",
+            ),
+            (
+                r#"{"a":{"dtype":"F32","shape":[2]}}"#,
+                &[0u8; 8],
+                "data_offsets",
+            ),
             ("not json", &[], "JSON"),
         ];
         for (header, data, what) in cases {
             let path = write_file(dir.path(), header, data);
             let err = SafetensorsFile::open(&path).unwrap_err().to_string();
-            assert!(err.contains("model.safetensors") && err.contains(what), "{header}: {err}");
-            assert!(err.contains("not a readable safetensors file"), "{header}: {err}");
+            assert!(
+                err.contains("model.safetensors") && err.contains(what),
+                "{header}: {err}"
+            );
+            assert!(
+                err.contains("not a readable safetensors file"),
+                "{header}: {err}"
+            );
         }
         let short = dir.path().join("short.safetensors");
         std::fs::write(&short, [1u8, 2, 3]).unwrap();

@@ -69,7 +69,10 @@ fn first_step_logits(model: &Marian, source: &[u32]) -> Vec<f32> {
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -95,9 +98,18 @@ fn int8_first_step_logits_within_tolerance_of_fp32() {
             case["text"]
         );
         assert!(r >= MIN_CORRELATION, "int8 logits correlate {r} with fp32");
-        assert!(vs_hf <= LOGIT_TOLERANCE, "int8 logits off transformers' by {vs_hf}");
-        assert!(vs_fp32 <= LOGIT_TOLERANCE, "int8 logits off fp32 by {vs_fp32}");
-        assert!(vs_fp32 > 0.0, "int8 logits equal fp32 exactly: nothing was quantized");
+        assert!(
+            vs_hf <= LOGIT_TOLERANCE,
+            "int8 logits off transformers' by {vs_hf}"
+        );
+        assert!(
+            vs_fp32 <= LOGIT_TOLERANCE,
+            "int8 logits off fp32 by {vs_fp32}"
+        );
+        assert!(
+            vs_fp32 > 0.0,
+            "int8 logits equal fp32 exactly: nothing was quantized"
+        );
     }
 }
 
