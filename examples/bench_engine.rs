@@ -132,6 +132,15 @@ fn main() -> Result<()> {
         // candle's matmul (gemm) and rayon size their pools from this on first use.
         std::env::set_var("RAYON_NUM_THREADS", t.to_string());
     }
+    // candle also runs elementwise ops and quantized matmuls on a second pool of its own
+    // (CANDLE_NUM_THREADS, default = RAYON_NUM_THREADS) whose caller spins on a barrier. Beside
+    // the gemm pool that oversubscribes the cores, and the spinning burned 10x the CPU time of
+    // an int8 greedy run on this shared 2-core machine (docs/readme/perf.md). One thread (the
+    // caller, no workers) unless the user says otherwise.
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
+    let candle_threads = std::env::var("CANDLE_NUM_THREADS").unwrap_or_default();
     let threads = candle_core::utils::get_num_threads();
 
     let inputs: Value = serde_json::from_str(
@@ -209,7 +218,8 @@ fn main() -> Result<()> {
     println!(
         "{}",
         json!({
-            "engine": args.label, "model": args.model_dir, "threads": threads, "load_s": load_s,
+            "engine": args.label, "model": args.model_dir, "threads": threads,
+            "candle_threads": candle_threads, "load_s": load_s,
             "peak_rss_mb": peak_rss_mb(), "results": results,
         })
     );
