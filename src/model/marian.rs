@@ -28,6 +28,8 @@ use candle_core::{DType, Device, IndexOp, Tensor};
 use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
 use crate::model::files::ModelFiles;
+use crate::model::linear::Linear;
+use crate::model::quant::Quantize;
 use crate::model::weights::{TensorSpec, Weights};
 
 /// Where and in which float type the model computes.
@@ -36,6 +38,8 @@ pub struct LoadOptions {
     pub device: Device,
     /// fp32 by default; fp16/bf16 weight files are converted to it on load.
     pub dtype: DType,
+    /// Int8 linear layers (CPU, f32 only); `Quantize::None` keeps the weights as loaded.
+    pub quantize: Quantize,
 }
 
 impl Default for LoadOptions {
@@ -43,6 +47,7 @@ impl Default for LoadOptions {
         Self {
             device: Device::Cpu,
             dtype: DType::F32,
+            quantize: Quantize::None,
         }
     }
 }
@@ -71,38 +76,6 @@ impl LoadOptions {
                     )));
                 }
                 Device::new_cuda(ordinal).map_err(Error::from)
-            }
-        }
-    }
-}
-
-/// A linear layer `y = x Wᵀ + b`. An enum so that a quantized variant (candle's `QMatMul`) can
-/// be added beside the dense one without touching the layers that use it.
-#[derive(Debug, Clone)]
-enum Linear {
-    /// `weight` as stored, `(out, in)`.
-    Dense { weight: Tensor, bias: Tensor },
-}
-
-impl Linear {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        match self {
-            Linear::Dense { weight, bias } => {
-                let dims = x.dims();
-                let (inner, lead) = dims.split_last().expect("linear input has a rank");
-                let rows: usize = lead.iter().product();
-                // y = (W xᵀ)ᵀ: the large weight is gemm's contiguous left-hand side, the few
-                // token rows its right-hand side. With `x Wᵀ` gemm repacked the transposed
-                // weight on every call (62% of a beam step in a profile), and a pre-transposed
-                // copy vectorises over the few rows: this form measured ~10% less CPU time
-                // and needs no copy at load.
-                let y = weight
-                    .matmul(&x.reshape((rows, *inner))?.t()?)?
-                    .t()?
-                    .broadcast_add(bias)?;
-                let mut out = lead.to_vec();
-                out.push(weight.dim(0)?);
-                Ok(y.reshape(out)?)
             }
         }
     }
@@ -289,10 +262,9 @@ pub struct Marian {
     positions: Tensor,
     encoder: Vec<EncoderLayer>,
     decoder: Vec<DecoderLayer>,
-    /// `(target_vocab, d_model)`.
-    lm_head: Tensor,
-    /// `(target_vocab,)`.
-    final_logits_bias: Tensor,
+    /// `lm_head` `(target_vocab, d_model)` with `final_logits_bias` `(target_vocab,)` as its
+    /// bias: the largest matmul of a step, so int8 applies to it too.
+    output: Linear,
     embed_scale: f64,
 }
 
@@ -452,6 +424,7 @@ impl Names {
 struct Builder<'a> {
     tensors: HashMap<String, Tensor>,
     path: &'a Path,
+    quantize: Quantize,
 }
 
 impl Builder<'_> {
@@ -463,10 +436,11 @@ impl Builder<'_> {
     }
 
     fn linear(&mut self, prefix: &str) -> Result<Linear> {
-        Ok(Linear::Dense {
-            weight: self.take(&format!("{prefix}.weight"))?,
-            bias: self.take(&format!("{prefix}.bias"))?,
-        })
+        Linear::new(
+            self.take(&format!("{prefix}.weight"))?,
+            self.take(&format!("{prefix}.bias"))?,
+            self.quantize,
+        )
     }
 
     fn norm(&mut self, prefix: &str, eps: f64) -> Result<LayerNorm> {
@@ -530,6 +504,7 @@ impl Marian {
         let mut b = Builder {
             tensors,
             path: weights.path(),
+            quantize: opts.quantize,
         };
         let encoder_embed = b.take(specs[0].key())?;
         let decoder_embed = if config.share_encoder_decoder_embeddings {
@@ -589,8 +564,7 @@ impl Marian {
             positions,
             encoder,
             decoder,
-            lm_head,
-            final_logits_bias,
+            output: Linear::new(lm_head, final_logits_bias, opts.quantize)?,
         })
     }
 
@@ -804,15 +778,9 @@ impl Marian {
         }
         state.len += 1;
         let hidden = x.reshape((rows, self.config.d_model))?;
-        // logitsᵀ = E hᵀ: the (vocab, d_model) table is the contiguous left-hand side, so the
-        // largest matmul of a step neither copies nor repacks the table (which stays shared
-        // with the embeddings).
-        let logits = self
-            .lm_head
-            .matmul(&hidden.t()?)?
-            .t()?
-            .broadcast_add(&self.final_logits_bias)?
-            .to_dtype(DType::F32)?;
+        // The output layer is a `Linear` over the embedding table (shared, not copied): dense,
+        // it computes logitsᵀ = E hᵀ with the table as gemm's contiguous left-hand side.
+        let logits = self.output.forward(&hidden)?.to_dtype(DType::F32)?;
         let attention = match (pick, picked) {
             (Some(p), Some(probs)) => Some(state.attention_rows(&probs, p.head)?),
             _ => None,

@@ -6,8 +6,10 @@
 //! (the Hub cache or `--model-dir`) is decided by the caller.
 //!
 //! - [`config`]: config.json and generation_config.json, read leniently.
-//! - [`weights`]: safetensors (memory-mapped) or PyTorch checkpoints, shape-checked.
+//! - [`weights`]: safetensors (read tensor by tensor, see `safetensors_read`) or PyTorch
+//!   checkpoints, shape-checked.
 //! - [`marian`]: the encoder-decoder on candle: padding masks, KV cache, attention output.
+//! - [`quant`]: the `--quantize` mode; `linear` applies it to every projection (Q8_0 int8).
 
 pub mod config;
 pub mod files;
@@ -21,3 +23,9 @@ pub mod weights;
 
 pub use config::{GenerationConfig, MarianConfig};
 pub use marian::{AttentionPick, LoadOptions, Marian};
+
+pub(crate) mod linear;
+pub mod quant;
+pub(crate) mod safetensors_read;
+
+pub use quant::Quantize;

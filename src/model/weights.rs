@@ -1,7 +1,7 @@
 //! Opens a model's weight file and hands out checked tensors.
 //!
-//! Takes `model.safetensors` (memory-mapped, so opening is instant and only the tensors asked
-//! for are read) or a PyTorch `pytorch_model.bin` (zip + pickle, read through candle's pickle
+//! Takes `model.safetensors` (header parsed on open, each tensor read with one `pread` into its
+//! own buffer when asked for) or a PyTorch `pytorch_model.bin` (zip + pickle, read through candle's pickle
 //! reader); gives tensors by name in the compute dtype (fp16/bf16 files are widened to fp32 on
 //! the CPU). Every tensor a model needs is looked up and its shape compared with what the
 //! config implies BEFORE anything is built ([`Weights::check`]), so a wrong or mismatched file
@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use candle_core::pickle::PthTensors;
-use candle_core::safetensors::MmapedSafetensors;
 use candle_core::{DType, Device, Tensor};
 
 use crate::error::{Error, Result};
+use crate::model::safetensors_read::SafetensorsFile;
 
 /// One tensor a model needs: the names it may be stored under (the first present one is used;
 /// tied weights are saved under any of their names) and its shape.
@@ -57,7 +57,8 @@ impl TensorSpec {
 }
 
 enum Store {
-    Safetensors(MmapedSafetensors),
+    /// Read with `pread` into each tensor's own buffer, not mapped: see `safetensors_read`.
+    Safetensors(SafetensorsFile),
     Pth(PthTensors),
 }
 
@@ -87,18 +88,11 @@ impl Weights {
         }
         let is_safetensors = path.extension().is_some_and(|e| e == "safetensors");
         let (store, shapes) = if is_safetensors {
-            // SAFETY: the file is mapped read-only; as with every mmap, the caller must not
-            // truncate or rewrite the model file while the model is loaded.
-            let st = unsafe { MmapedSafetensors::new(path) }.map_err(|e| {
-                file_error(
-                    path,
-                    format!("not a readable safetensors file: {}", root(&e)),
-                )
-            })?;
+            let st = SafetensorsFile::open(path)?;
             let shapes = st
-                .tensors()
-                .into_iter()
-                .map(|(name, view)| (name, view.shape().to_vec()))
+                .entries()
+                .iter()
+                .map(|(name, e)| (name.clone(), e.shape.clone()))
                 .collect();
             (Store::Safetensors(st), shapes)
         } else {
@@ -204,7 +198,7 @@ impl Weights {
 
     fn read(&self, name: &str, device: &Device, dtype: DType) -> Result<Tensor> {
         let loaded = match &self.store {
-            Store::Safetensors(st) => st.load(name, device).map_err(|e| root(&e)),
+            Store::Safetensors(st) => return st.read(name, device, dtype),
             Store::Pth(pth) => catch(&self.path, || pth.get(name)).and_then(|t| {
                 t.ok_or_else(|| "listed in the checkpoint but unreadable".to_string())
             }),

@@ -7,6 +7,7 @@ mod common;
 mod engine;
 mod entities;
 mod models;
+mod quant;
 mod render;
 mod segment;
 mod tokenizer;
