@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tarjuman::align::{align_documents, check_inputs, AlignMode, AlignOptions};
 use tarjuman::document::{Document, Lang};
-use tarjuman::render::{self, Format, RenderMeta};
+use tarjuman::render::{self, Format};
 use tarjuman::{read, segment};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_candidates: args.max_candidates,
     };
     let alignment = align_documents(ar, en, &opts, lexicon.as_ref(), None);
-    let rendered = render::render_alignment(&alignment, args.format, &RenderMeta::now())?;
+    let rendered = render::render_alignment(&alignment, args.format, &tarjuman::pipeline::render_meta())?;
     match (&args.output, rendered.as_stream()) {
         (Some(out), _) => {
             rendered.write(out)?;
