@@ -90,7 +90,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_candidates: args.max_candidates,
     };
     let alignment = align_documents(ar, en, &opts, lexicon.as_ref(), None);
-    let rendered = render::render_alignment(&alignment, args.format, &tarjuman::pipeline::render_meta())?;
+    let rendered =
+        render::render_alignment(&alignment, args.format, &tarjuman::pipeline::render_meta())?;
     match (&args.output, rendered.as_stream()) {
         (Some(out), _) => {
             rendered.write(out)?;
