@@ -2,9 +2,11 @@
 //! Takes a path (or an already segmented [`Document`]) and a [`Translator`]; gives the
 //! [`Alignment`] that every renderer shows, with [`EnglishOrigin::Translated`]: a synthetic
 //! English document whose sentences are the translations (paragraphs mirroring the Arabic ones)
-//! and one 1-1 bead per sentence. `translate` and `batch` both go through here, so a file
-//! translated alone and the same file in a batch of thousands give the same output.
+//! and one 1-1 bead per sentence, with the entity pairs of each bead (names, numbers, dates the
+//! Arabic sentence and its translation share). `translate` and `batch` both go through here, so
+//! a file translated alone and the same file in a batch of thousands give the same output.
 
+use crate::align::{self, Lexicon};
 use crate::alignment::{Alignment, Bead, EnglishOrigin, ModelInfo, Translation};
 use crate::document::{Document, Lang, Paragraph, ParagraphId, Sentence, SentenceId, Span};
 use crate::error::Result;
@@ -38,6 +40,7 @@ pub fn translate_file(
     format: InputFormat,
     max_bytes: Option<u64>,
     translator: &Translator,
+    lexicon: Option<&Lexicon>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Alignment> {
     let doc = segment_input(read::read_path(path, max_bytes)?, format);
@@ -46,6 +49,7 @@ pub fn translate_file(
         doc,
         translations,
         translator.model_info().clone(),
+        lexicon,
     ))
 }
 
@@ -63,10 +67,13 @@ pub fn render_meta() -> RenderMeta {
 ///
 /// `translations` holds one translation per sentence of `ar`, in order. The English text is the
 /// translations joined: sentences of a paragraph by a space, paragraphs by a blank line.
+/// Entity pairs are linked per bead with `lexicon` (the caller loads it once per run: `None`
+/// still links numbers, dates, transliterated names, gazetteer places and the model's links).
 pub fn translated_alignment(
     ar: Document,
     translations: Vec<Translation>,
     model: ModelInfo,
+    lexicon: Option<&Lexicon>,
 ) -> Alignment {
     debug_assert_eq!(ar.sentences.len(), translations.len());
     let mut text = String::new();
@@ -127,7 +134,7 @@ pub fn translated_alignment(
         quotes: Vec::new(),
         collapsed: Vec::new(),
     };
-    Alignment {
+    let mut alignment = Alignment {
         ar,
         en,
         origin: EnglishOrigin::Translated {
@@ -137,7 +144,9 @@ pub fn translated_alignment(
         beads,
         entities: Vec::new(),
         quotes: Vec::new(),
-    }
+    };
+    align::link_entities(&mut alignment, lexicon);
+    alignment
 }
 
 #[cfg(test)]
@@ -198,6 +207,7 @@ mod tests {
             doc(),
             vec![tr(0, "A B."), tr(1, "C D."), tr(2, "E F.")],
             model,
+            None,
         );
         assert_eq!(a.en.text, "A B. C D.\n\nE F.");
         let sents: Vec<&str> = a.en.sentences.iter().map(|s| a.en.slice(s.span)).collect();
@@ -222,9 +232,52 @@ mod tests {
             id: "m".into(),
             revision: "r".into(),
         };
-        let a = translated_alignment(doc(), vec![tr(0, ""), tr(1, "C D."), tr(2, "E F.")], model);
+        let a = translated_alignment(
+            doc(),
+            vec![tr(0, ""), tr(1, "C D."), tr(2, "E F.")],
+            model,
+            None,
+        );
         assert_eq!(a.en.text, "C D.\n\nE F.");
         assert!(a.en.sentences[0].span.is_empty());
         assert_eq!(a.en.slice(a.en.sentences[1].span), "C D.");
+    }
+
+    /// A number the Arabic sentence and its translation share, and a name the translation
+    /// transliterates, come out as entity pairs of that sentence; a translation without them
+    /// gives none.
+    #[test]
+    fn shared_numbers_and_names_become_entity_pairs() {
+        let model = || ModelInfo {
+            id: "m".into(),
+            revision: "r".into(),
+        };
+        let ar = "قال مدير بلومبيرغ إن ١٥ شخصا قتلوا.";
+        let doc = || {
+            let input = read::from_bytes(Origin("a.txt".into()), ar.as_bytes().to_vec()).unwrap();
+            segment_input(input, InputFormat::Lines)
+        };
+        let cases: [(&str, &[(&str, &str)]); 2] = [
+            (
+                "The director of Bloomberg said 15 people were killed.",
+                &[("بلومبيرغ", "Bloomberg"), ("١٥", "15")],
+            ),
+            ("The weather was fine.", &[]),
+        ];
+        for (english, want) in cases {
+            let a = translated_alignment(doc(), vec![tr(0, english)], model(), None);
+            let got: Vec<(&str, &str)> = a
+                .entities
+                .iter()
+                .map(|e| (a.ar.slice(e.ar_span), a.en.slice(e.en_span)))
+                .collect();
+            for pair in want {
+                assert!(got.contains(pair), "{english}: {pair:?} not in {got:?}");
+            }
+            if want.is_empty() {
+                assert!(got.is_empty(), "{english}: {got:?}");
+            }
+            assert!(a.entities.iter().all(|e| e.ar_sentence == SentenceId(0)));
+        }
     }
 }

@@ -16,6 +16,7 @@ use super::cache::Cache;
 use super::inputs::{self, Item, Selection, Source};
 use super::journal::{self, Journal, Record, Status};
 use super::shard::Shard;
+use crate::align::Lexicon;
 use crate::alignment::{Alignment, Translation};
 use crate::document::{Document, Origin};
 use crate::error::{Error, Result};
@@ -46,6 +47,9 @@ pub struct BatchOptions {
     /// Sentences gathered from several documents before the translator is called (when more
     /// are waiting): more gives the length sort more to work with, at some latency.
     pub group_sentences: usize,
+    /// The dictionary for linking entity pairs, loaded once for the whole run (`None`: names
+    /// by transliteration, numbers, dates and gazetteer places only).
+    pub lexicon: Option<Lexicon>,
 }
 
 impl BatchOptions {
@@ -62,6 +66,7 @@ impl BatchOptions {
             max_bytes: None,
             cache: true,
             group_sentences: 256,
+            lexicon: None,
         }
     }
 
@@ -387,13 +392,13 @@ fn translate_stage(
                 pending_sentences += doc.sentences.len();
                 pending.push((item, doc, sha, started));
                 if pending_sentences >= opts.group_sentences {
-                    flush(&mut pending, &tx, items, translator, cache);
+                    flush(&mut pending, &tx, items, translator, cache, opts);
                     pending_sentences = 0;
                 }
             }
             None if pending.is_empty() => return,
             None => {
-                flush(&mut pending, &tx, items, translator, cache);
+                flush(&mut pending, &tx, items, translator, cache, opts);
                 pending_sentences = 0;
             }
         }
@@ -408,6 +413,7 @@ fn flush(
     items: &[Item],
     translator: &Translator,
     cache: Option<&Cache>,
+    opts: &BatchOptions,
 ) {
     let docs = std::mem::take(pending);
     let result = translate_group(&docs, translator, cache);
@@ -420,6 +426,7 @@ fn flush(
                     doc,
                     translations,
                     translator.model_info().clone(),
+                    opts.lexicon.as_ref(),
                 );
                 let msg = Translated::Ready {
                     item,

@@ -4,13 +4,14 @@
 //! text. Reads and segments both files, loads the dictionary once, reports odd inputs as
 //! warnings on stderr, then calls the library's aligner and renderer.
 
-use anyhow::{bail, Context};
+use super::model_args::LexiconArgs;
+use anyhow::bail;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tarjuman::align::{align_documents, check_inputs, AlignMode, AlignOptions, Lexicon};
+use tarjuman::align::{align_documents, check_inputs, AlignMode, AlignOptions};
 use tarjuman::document::{Document, Lang};
-use tarjuman::render::{self, Format, RenderMeta};
+use tarjuman::render::{self, Format};
 use tarjuman::{read, segment};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,14 +33,8 @@ pub struct Args {
     /// How the English text relates to the Arabic one.
     #[arg(long, value_enum, default_value_t = ModeArg::Parallel)]
     mode: ModeArg,
-    /// A bilingual dictionary: a dictd `.index` (with its `.dict.dz` beside it) or a TSV file
-    /// of `arabic TAB english` lines [default: Debian's freedict-ara-eng and freedict-eng-ara
-    /// under /usr/share/dictd].
-    #[arg(long, value_name = "PATH", conflicts_with = "no_lexicon")]
-    lexicon: Option<PathBuf>,
-    /// Align without a dictionary (lengths, numbers and names only).
-    #[arg(long)]
-    no_lexicon: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
     /// Both files hold one sentence per line: keep their lines as they are.
     #[arg(long)]
     lines: bool,
@@ -76,17 +71,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let ar = read_side(&args.ar_file, Lang::Ar, &args)?;
     let en = read_side(&args.en_file, Lang::En, &args)?;
-    let lexicon = match (&args.lexicon, args.no_lexicon) {
-        (Some(path), _) => Some(
-            Lexicon::load(path).with_context(|| format!("loading --lexicon {}", path.display()))?,
-        ),
-        (None, false) => Lexicon::find_default(),
-        (None, true) => None,
-    };
+    let lexicon = args.lexicon.load()?;
     if !args.quiet {
         for warning in check_inputs(&ar, &en, lexicon.as_ref(), None) {
             // --no-lexicon asked for it: no need to say so.
-            if args.no_lexicon && warning == tarjuman::align::AlignWarning::NoLexicon {
+            if args.lexicon.no_lexicon && warning == tarjuman::align::AlignWarning::NoLexicon {
                 continue;
             }
             eprintln!("tarjuman: warning: {warning}");
@@ -101,7 +90,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_candidates: args.max_candidates,
     };
     let alignment = align_documents(ar, en, &opts, lexicon.as_ref(), None);
-    let rendered = render::render_alignment(&alignment, args.format, &RenderMeta::now())?;
+    let rendered =
+        render::render_alignment(&alignment, args.format, &tarjuman::pipeline::render_meta())?;
     match (&args.output, rendered.as_stream()) {
         (Some(out), _) => {
             rendered.write(out)?;

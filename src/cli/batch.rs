@@ -3,7 +3,7 @@
 //! work is `tarjuman::batch::run`; this file parses, shows progress and sets the exit code
 //! (1 when any input failed).
 
-use super::model_args::{parse_format, InputFormatArg, ModelArgs};
+use super::model_args::{parse_format, InputFormatArg, LexiconArgs, ModelArgs};
 use super::progress::Progress;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +24,9 @@ pub struct Args {
     out_dir: PathBuf,
     #[command(flatten)]
     model: ModelArgs,
+    // The dictionary that links the entity pairs (names, numbers, dates) of each sentence.
+    #[command(flatten)]
+    lexicon: LexiconArgs,
     /// Output formats, comma-separated: json, html, text, tsv, tmx, moses, md.
     #[arg(long, short = 'f', value_name = "FORMATS", default_value = "json", value_delimiter = ',', value_parser = parse_format)]
     format: Vec<Format>,
@@ -83,6 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.max_bytes = args.max_bytes;
     opts.cache = !args.no_cache;
     opts.group_sentences = args.group_sentences.max(1);
+    opts.lexicon = args.lexicon.load()?;
 
     let quiet = args.quiet;
     let mut progress: Option<Progress> = None;

@@ -2,10 +2,12 @@
 //! (`#[command(flatten)]`): which model (`--model ID` from the registry or hub, or
 //! `--model-dir DIR`), where it runs (`--device`, `--threads`), and how it decodes (`--beam`,
 //! `--max-new-tokens`, `--min-new-tokens`, `--batch-tokens`). Turns them into a loaded
-//! [`Translator`].
+//! [`Translator`]. Also the dictionary options (`--lexicon`, `--no-lexicon`) shared by `align`,
+//! `translate` and `batch`, turned into a [`Lexicon`] loaded once per process.
 
 use anyhow::Context;
 use std::path::PathBuf;
+use tarjuman::align::Lexicon;
 use tarjuman::alignment::ModelInfo;
 use tarjuman::model::registry::{self, ModelEntry};
 use tarjuman::model::LoadOptions;
@@ -173,4 +175,31 @@ fn fetch_model(entry: &ModelEntry, _quiet: bool) -> anyhow::Result<PathBuf> {
         "this build has no Hub download (feature `hub`): fetch {} yourself and pass --model-dir",
         entry.repo
     )
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LexiconArgs {
+    /// A bilingual dictionary: a dictd `.index` (with its `.dict.dz` beside it) or a TSV file
+    /// of `arabic TAB english` lines [default: Debian's freedict-ara-eng and freedict-eng-ara
+    /// under /usr/share/dictd].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_lexicon")]
+    pub lexicon: Option<PathBuf>,
+    /// Work without a dictionary (lengths, numbers and names only).
+    #[arg(long)]
+    pub no_lexicon: bool,
+}
+
+impl LexiconArgs {
+    /// The dictionary asked for: `--lexicon PATH` (an error names the file), none with
+    /// `--no-lexicon`, else Debian's when installed. Loaded once per process and path.
+    pub fn load(&self) -> anyhow::Result<Option<Lexicon>> {
+        Ok(match (&self.lexicon, self.no_lexicon) {
+            (Some(path), _) => Some(
+                Lexicon::load(path)
+                    .with_context(|| format!("loading --lexicon {}", path.display()))?,
+            ),
+            (None, false) => Lexicon::find_default(),
+            (None, true) => None,
+        })
+    }
 }

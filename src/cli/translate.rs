@@ -3,7 +3,7 @@
 //! alignment, flags and word links. Arguments are checked and turned into library settings here;
 //! the work is `pipeline` + `Translator` + `render`.
 
-use super::model_args::{parse_format, InputFormatArg, ModelArgs};
+use super::model_args::{parse_format, InputFormatArg, LexiconArgs, ModelArgs};
 use super::progress::Progress;
 use anyhow::{bail, Context};
 use std::io::Write;
@@ -22,6 +22,9 @@ pub struct Args {
     input: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
+    // The dictionary that links the entity pairs (names, numbers, dates) of each sentence.
+    #[command(flatten)]
+    lexicon: LexiconArgs,
     /// `article`: find paragraphs and sentences; `lines`: every non-empty line is one segment.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Article)]
     input_format: InputFormatArg,
@@ -48,6 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Read and segment first: a bad input fails before the model loads.
     let input = tarjuman::read::read_path(&path, args.max_bytes)?;
     let doc = pipeline::segment_input(input, args.input_format.into());
+    let lexicon = args.lexicon.load()?;
     let translator = args.model.load_translator(args.quiet)?;
     let n = doc.sentences.len();
     let mut progress =
@@ -62,8 +66,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(p) = progress {
         p.finish();
     }
-    let alignment =
-        pipeline::translated_alignment(doc, translations, translator.model_info().clone());
+    let alignment = pipeline::translated_alignment(
+        doc,
+        translations,
+        translator.model_info().clone(),
+        lexicon.as_ref(),
+    );
     let meta = pipeline::render_meta();
     let rendered = render::render_alignment(&alignment, args.format, &meta)?;
     match (&args.output, rendered.as_stream()) {

@@ -2,11 +2,11 @@
 //! README's render section), with the same content as the HTML page: both sides' sentences with
 //! byte offsets into the original files, beads with scores and flags, entity pairs, quotes and
 //! their matches, and for our own translations the per-sentence view (`sentences`) with the
-//! model's word links. Offsets are byte offsets into the input exactly as read (BOM and CRLF
+//! model's word links and the sentence's entity pairs. Offsets are byte offsets into the input exactly as read (BOM and CRLF
 //! included), so a tool can cut the user's file with them.
 
 use super::{checked_slice, QuoteRow, QuoteView, View, LOW_SCORE};
-use crate::alignment::{EnglishOrigin, EntityKind, Flag, ModelInfo, Side};
+use crate::alignment::{Alignment, EnglishOrigin, EntityKind, EntityPair, Flag, ModelInfo, Side};
 use crate::document::{Document, QuoteKind, Span};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -71,6 +71,8 @@ struct TranslatedJson<'a> {
     /// Word links `[src_start, src_end, tgt_start, tgt_end]`, byte offsets relative to the
     /// source sentence and to the translation.
     alignment: Vec<[usize; 4]>,
+    /// The entity pairs of this sentence (the same objects as in the top-level `entities`).
+    entities: Vec<EntityJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -219,6 +221,21 @@ fn to_bytes(value: &impl Serialize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// One entity pair; `None` when a span does not cut its text (a hand-made alignment).
+fn entity_json<'a>(al: &'a Alignment, e: &EntityPair) -> Option<EntityJson<'a>> {
+    Some(EntityJson {
+        entity: e.entity.0,
+        ar: checked_slice(&al.ar, e.ar_span)?,
+        en: checked_slice(&al.en, e.en_span)?,
+        ar_span: span2(e.ar_span),
+        en_span: span2(e.en_span),
+        ar_sentence: e.ar_sentence.0,
+        en_sentence: e.en_sentence.0,
+        kind: e.kind,
+        score: e.score,
+    })
+}
+
 pub(super) fn alignment(view: &View) -> Result<Vec<u8>> {
     let al = view.al;
     let translated = match &al.origin {
@@ -246,6 +263,12 @@ pub(super) fn alignment(view: &View) -> Result<Vec<u8>> {
                             .links
                             .iter()
                             .map(|l| [l.src.start, l.src.end, l.tgt.start, l.tgt.end])
+                            .collect(),
+                        entities: al
+                            .entities
+                            .iter()
+                            .filter(|e| e.ar_sentence == src.id)
+                            .filter_map(|e| entity_json(al, e))
                             .collect(),
                     })
                 })
@@ -290,19 +313,7 @@ pub(super) fn alignment(view: &View) -> Result<Vec<u8>> {
         entities: al
             .entities
             .iter()
-            .filter_map(|e| {
-                Some(EntityJson {
-                    entity: e.entity.0,
-                    ar: checked_slice(&al.ar, e.ar_span)?,
-                    en: checked_slice(&al.en, e.en_span)?,
-                    ar_span: span2(e.ar_span),
-                    en_span: span2(e.en_span),
-                    ar_sentence: e.ar_sentence.0,
-                    en_sentence: e.en_sentence.0,
-                    kind: e.kind,
-                    score: e.score,
-                })
-            })
+            .filter_map(|e| entity_json(al, e))
             .collect(),
         quotes: view.quotes.iter().map(quote_json).collect(),
     };

@@ -195,3 +195,105 @@ fn sentence_longer_than_the_model_is_split_not_truncated() {
         );
     }
 }
+
+/// The tiny model's words are random, so the entity pairs of `translate --format json` are
+/// checked through the same pipeline with a hand-written English side (a test double for the
+/// model): the name and the number the Arabic sentence shares with it must come out in that
+/// sentence's `entities` and in the top-level list.
+#[test]
+fn json_carries_each_sentences_entity_pairs() {
+    use tarjuman::alignment::{ModelInfo, Translation};
+    use tarjuman::document::{Origin, SentenceId};
+    use tarjuman::pipeline::{self, InputFormat};
+    use tarjuman::render::{self, Format};
+
+    let ar = "قال مدير بلومبيرغ إن ١٥ شخصا قتلوا.\nوكان الطقس جميلا.\n";
+    let input = tarjuman::read::from_bytes(Origin("a.txt".into()), ar.as_bytes().to_vec()).unwrap();
+    let doc = pipeline::segment_input(input, InputFormat::Lines);
+    let english = [
+        "The director of Bloomberg said 15 people were killed.",
+        "The weather was fine.",
+    ];
+    let translations = english
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Translation {
+            sentence: SentenceId::from_index(i),
+            text: t.to_string(),
+            flags: vec![],
+            links: vec![],
+        })
+        .collect();
+    let model = ModelInfo {
+        id: "test-double".into(),
+        revision: "0".into(),
+    };
+    let al = pipeline::translated_alignment(doc, translations, model, None);
+    let rendered = render::render_alignment(&al, Format::Json, &pipeline::render_meta()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(rendered.as_stream().unwrap()).unwrap();
+    let pairs = |list: &serde_json::Value| -> Vec<(String, String)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["ar"].as_str().unwrap().into(),
+                    e["en"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let first = pairs(&v["sentences"][0]["entities"]);
+    for want in [("بلومبيرغ", "Bloomberg"), ("١٥", "15")] {
+        assert!(
+            first.contains(&(want.0.into(), want.1.into())),
+            "{want:?} not in {first:?}"
+        );
+    }
+    assert_eq!(pairs(&v["sentences"][1]["entities"]), vec![]);
+    assert_eq!(pairs(&v["entities"]), first);
+}
+
+#[test]
+fn json_has_entities_per_sentence_and_lexicon_flags_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = translate(
+        &[
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--beam",
+            "1",
+            "--no-lexicon",
+        ],
+        None,
+    );
+    expect_success(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sentences = v["sentences"].as_array().unwrap();
+    let per_sentence: usize = sentences
+        .iter()
+        .map(|s| {
+            s["entities"]
+                .as_array()
+                .expect("entities per sentence")
+                .len()
+        })
+        .sum();
+    assert_eq!(per_sentence, v["entities"].as_array().unwrap().len());
+
+    // A missing dictionary is an error naming the file, not a silent fallback.
+    let missing = dir.path().join("no-such-lexicon.tsv");
+    let out = translate(
+        &[
+            path.to_str().unwrap(),
+            "--lexicon",
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-lexicon.tsv"), "{err}");
+}
