@@ -169,7 +169,9 @@ pub struct Quote {
     pub span: Span,
     /// The quoted words without the marks.
     pub inner: Span,
-    /// Who said it, where the sentence says (e.g. «متحدث باسم تيك توك»).
+    /// Who said it, where the text says (e.g. «متحدث باسم تيك توك»): in the quote's sentence,
+    /// or in an earlier one when the sentence goes on quoting a speaker named before it
+    /// (`وأضاف: «…»`).
     pub speaker: Option<Span>,
     pub kind: QuoteKind,
 }

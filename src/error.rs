@@ -47,6 +47,8 @@ pub enum Error {
     // ---- align ----
     #[error("lexicon {path}: {reason}")]
     Lexicon { path: PathBuf, reason: String },
+    #[error("gazetteer file {path}: {reason}")]
+    Gazetteer { path: PathBuf, reason: String },
 
     // ---- render / output ----
     #[error("cannot write {path}")]

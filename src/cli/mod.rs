@@ -3,7 +3,9 @@
 
 mod align;
 mod batch;
+mod model_args;
 mod models;
+mod progress;
 mod quotes;
 mod segment;
 mod translate;

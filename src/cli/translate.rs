@@ -1,10 +1,81 @@
-//! `tarjuman translate` (being written).
+//! `tarjuman translate`: one Arabic article (or pre-segmented lines) in, its English translation
+//! out, as text keeping the paragraphs, or as JSON/HTML/TSV/TMX/Moses/Markdown with the
+//! alignment, flags and word links. Arguments are checked and turned into library settings here;
+//! the work is `pipeline` + `Translator` + `render`.
 
+use super::model_args::{parse_format, InputFormatArg, ModelArgs};
+use super::progress::Progress;
+use anyhow::{bail, Context};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use tarjuman::pipeline;
+use tarjuman::render::{self, Format};
+
+/// Inputs with at least this many sentences show progress.
+const PROGRESS_FROM: usize = 16;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Arabic text file (UTF-8); `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    input: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// `article`: find paragraphs and sentences; `lines`: every non-empty line is one segment.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Article)]
+    input_format: InputFormatArg,
+    /// Output format: text, json, html, tsv, tmx, moses, md.
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
+    format: Format,
+    /// Write here instead of standard output (for moses: the prefix of PREFIX.ar and PREFIX.en).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_bytes: Option<u64>,
+    /// No progress on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`translate` is not available yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
+    if args.format == Format::Moses && args.output.is_none() {
+        bail!("--format moses writes two files: give their prefix with -o PREFIX");
+    }
+    args.model.setup_threads()?;
+    // Read and segment first: a bad input fails before the model loads.
+    let input = tarjuman::read::read_path(&path, args.max_bytes)?;
+    let doc = pipeline::segment_input(input, args.input_format.into());
+    let translator = args.model.load_translator(args.quiet)?;
+    let n = doc.sentences.len();
+    let mut progress =
+        (n >= PROGRESS_FROM).then(|| Progress::new(n as u64, "segments", args.quiet));
+    let translations = translator
+        .translate_document_with_progress(&doc, &mut |done, total| {
+            if let Some(p) = progress.as_mut() {
+                p.update(done as u64, total as u64, "");
+            }
+        })
+        .with_context(|| format!("translating {}", path.display()))?;
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let alignment =
+        pipeline::translated_alignment(doc, translations, translator.model_info().clone());
+    let meta = pipeline::render_meta();
+    let rendered = render::render_alignment(&alignment, args.format, &meta)?;
+    match (&args.output, rendered.as_stream()) {
+        (Some(out), _) => {
+            rendered.write(out)?;
+        }
+        (None, Some(bytes)) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+        }
+        (None, None) => bail!("this format writes several files: give -o PREFIX"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

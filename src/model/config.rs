@@ -60,6 +60,17 @@ pub enum EarlyStopping {
     Never,
 }
 
+impl From<bool> for EarlyStopping {
+    /// transformers' boolean forms: `false` → heuristic, `true` → stop when full.
+    fn from(flag: bool) -> Self {
+        if flag {
+            Self::Always
+        } else {
+            Self::Heuristic
+        }
+    }
+}
+
 /// The architecture of a Marian encoder-decoder (transformers' `MarianConfig`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarianConfig {
@@ -393,8 +404,8 @@ impl GenerationConfig {
     fn from_raw(path: &Path, raw: &RawGeneration, eos: u32) -> Result<Self> {
         let defaults = Self::default();
         let early_stopping = match &raw.early_stopping {
-            EarlyStoppingRaw::Absent | EarlyStoppingRaw::Flag(false) => EarlyStopping::Heuristic,
-            EarlyStoppingRaw::Flag(true) => EarlyStopping::Always,
+            EarlyStoppingRaw::Absent => EarlyStopping::Heuristic,
+            EarlyStoppingRaw::Flag(flag) => EarlyStopping::from(*flag),
             EarlyStoppingRaw::Word(w) if w == "never" => EarlyStopping::Never,
             EarlyStoppingRaw::Word(w) => {
                 return Err(bad(

@@ -90,14 +90,71 @@ struct LayerNorm {
 
 impl LayerNorm {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        // Two-pass (mean, then variance of x − mean) as PyTorch computes it; candle's fused
-        // kernel uses E[x²] − E[x]², which loses digits on residual streams with large means.
+        // Two-pass (mean, then the variance of x − mean) as PyTorch computes it; candle's
+        // fused kernel uses E[x²] − E[x]², which loses digits on residual streams with large
+        // means and flips near-ties in greedy search. On the CPU in f32, one fused pass over
+        // each row; elsewhere the same formula from tensor ops.
+        if x.device().is_cpu() && x.dtype() == DType::F32 {
+            let op = TwoPassLayerNorm { eps: self.eps };
+            return Ok(x
+                .contiguous()?
+                .apply_op3_no_bwd(&self.weight, &self.bias, &op)?);
+        }
         Ok(candle_nn::ops::layer_norm_slow(
             x,
             &self.weight,
             &self.bias,
             self.eps,
         )?)
+    }
+}
+
+/// The CPU kernel of [`LayerNorm`]: per row of the last dimension, mean, then variance of the
+/// centred values, then scale and shift.
+struct TwoPassLayerNorm {
+    eps: f32,
+}
+
+impl candle_core::CustomOp3 for TwoPassLayerNorm {
+    fn name(&self) -> &'static str {
+        "two-pass-layer-norm"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &candle_core::CpuStorage,
+        l1: &candle_core::Layout,
+        s2: &candle_core::CpuStorage,
+        l2: &candle_core::Layout,
+        s3: &candle_core::CpuStorage,
+        l3: &candle_core::Layout,
+    ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
+        use candle_core::CpuStorage;
+        let slice = |s: &CpuStorage, l: &candle_core::Layout| -> candle_core::Result<Vec<f32>> {
+            let (CpuStorage::F32(v), Some((start, end))) = (s, l.contiguous_offsets()) else {
+                candle_core::bail!("two-pass-layer-norm needs contiguous f32 tensors")
+            };
+            Ok(v[start..end].to_vec())
+        };
+        let (CpuStorage::F32(xs), Some((start, end))) = (s1, l1.contiguous_offsets()) else {
+            candle_core::bail!("two-pass-layer-norm needs a contiguous f32 input")
+        };
+        let xs = &xs[start..end];
+        let dim = l1.dims().last().copied().unwrap_or(1);
+        let (weight, bias) = (slice(s2, l2)?, slice(s3, l3)?);
+        if weight.len() != dim || bias.len() != dim {
+            candle_core::bail!("layer norm of width {dim} with {} weights", weight.len())
+        }
+        let mut out = vec![0f32; xs.len()];
+        for (row, dst) in xs.chunks_exact(dim).zip(out.chunks_exact_mut(dim)) {
+            let mean = row.iter().sum::<f32>() / dim as f32;
+            let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / dim as f32;
+            let inv_std = (var + self.eps).sqrt().recip();
+            for (((d, v), w), b) in dst.iter_mut().zip(row).zip(&weight).zip(&bias) {
+                *d = (v - mean) * inv_std * w + b;
+            }
+        }
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
 
@@ -849,6 +906,34 @@ mod tests {
         let angle = 2f64 / 10000f64.powf(2.0 / 6.0);
         assert!((s[2 * d + 1] - angle.sin() as f32).abs() < 1e-7);
         assert!((s[2 * d + 4] - angle.cos() as f32).abs() < 1e-7);
+    }
+
+    #[test]
+    fn fused_layer_norm_matches_the_two_pass_formula() {
+        let dev = Device::Cpu;
+        // Rows with a large common offset are where E[x²] − E[x]² loses digits.
+        let rows: [[f32; 4]; 3] = [
+            [1.0, 2.0, 3.0, 4.0],
+            [1000.0, 1000.5, 999.5, 1000.25],
+            [-3.0, 0.0, 0.0, 3.0],
+        ];
+        let x = Tensor::new(&rows, &dev).unwrap();
+        let norm = LayerNorm {
+            weight: Tensor::new(&[1.0f32, 0.5, 2.0, -1.0], &dev).unwrap(),
+            bias: Tensor::new(&[0.0f32, 0.1, -0.2, 0.3], &dev).unwrap(),
+            eps: 1e-5,
+        };
+        let got = norm.forward(&x).unwrap().to_vec2::<f32>().unwrap();
+        for (row, out) in rows.iter().zip(&got) {
+            let mean = row.iter().map(|&v| v as f64).sum::<f64>() / 4.0;
+            let var = row.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / 4.0;
+            let w = [1.0, 0.5, 2.0, -1.0];
+            let b = [0.0, 0.1, -0.2, 0.3];
+            for j in 0..4 {
+                let want = (row[j] as f64 - mean) / (var + 1e-5).sqrt() * w[j] + b[j];
+                assert!((out[j] as f64 - want).abs() < 1e-4, "{row:?}: {out:?}");
+            }
+        }
     }
 
     #[test]

@@ -137,7 +137,9 @@ pub(crate) fn build(
                     // A sentence that is only a quote goes on quoting the speaker named
                     // just before, in the same paragraph: `"…," Schumer said. "We did it."`
                     Found::Nothing
-                        if kind == QuoteKind::Statement && is_whole(text, sentence, pair) =>
+                        if kind == QuoteKind::Statement
+                            && top.len() == 1
+                            && is_whole(text, sentence, pair) =>
                     {
                         at.last_speaker
                             .filter(|&(_, p)| p == at.paragraph)

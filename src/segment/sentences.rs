@@ -287,7 +287,8 @@ fn line_break_ends_sentence(
 
 /// Hard-wrapped text (lines broken at a fixed width, as in e-mail or plain-text archives):
 /// three or more lines whose widths, except the last, lie between 30 and 100 characters within
-/// 35 of each other, and most of which end mid-sentence.
+/// 35 of each other, most of which end mid-sentence and are full (the next line's first word
+/// would not have fitted).
 fn is_wrapped(block: &str) -> bool {
     let lines: Vec<&str> = block.lines().collect();
     if lines.len() < 3 {
@@ -306,7 +307,25 @@ fn is_wrapped(block: &str) -> bool {
                 .ends_with(|c: char| is_terminator(c) || is_trailing_closer(c))
         })
         .count();
-    min >= 30 && max <= 100 && max - min <= 35 && open_ended * 2 > body.len()
+    // A wrapped line is full: its next line's first word would not have fitted on it. A list
+    // of headlines has lines of similar width too, but with room left on them.
+    let full = body
+        .iter()
+        .zip(&lines[1..])
+        .zip(&widths)
+        .filter(|((_, next), &w)| {
+            let first_word = next
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            w + 1 + first_word > max
+        })
+        .count();
+    min >= 30
+        && max <= 100
+        && max - min <= 35
+        && open_ended * 2 > body.len()
+        && full * 3 >= body.len() * 2
 }
 
 #[cfg(test)]
@@ -437,6 +456,15 @@ mod tests {
             ("He said that\nthe end is near.", Lang::En, &["He said that\nthe end is near."]),
             ("قال:\n«نعم»", Lang::Ar, &["قال:\n«نعم»"]),
             ("a\r\nb", Lang::Ar, &["a", "b"]),
+            (
+                "الصين تطلب من تيك توك حساباً سرياً يستهدف الغرب\nبايدن يوقع قانون حظر تيك توك في أمريكا\nتروس تتعهد بمواجهة الشركات الصينية المملوكة للدولة",
+                Lang::Ar,
+                &[
+                    "الصين تطلب من تيك توك حساباً سرياً يستهدف الغرب",
+                    "بايدن يوقع قانون حظر تيك توك في أمريكا",
+                    "تروس تتعهد بمواجهة الشركات الصينية المملوكة للدولة",
+                ],
+            ),
             (
                 "This is a long line of hard wrapped text that\nGoes on for a while in the same width and\nEnds somewhere around here at last.",
                 Lang::En,

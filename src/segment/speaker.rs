@@ -18,6 +18,11 @@ use crate::document::{Lang, Span};
 /// Longest speaker phrase, in words; longer stretches are clauses, not names.
 const MAX_WORDS: usize = 8;
 
+/// How far from a quote (in tokens: words, punctuation, quotes) its reporting verb may be.
+/// Wide enough for `وقال الدكتور محمد علي، أستاذ العلوم السياسية بجامعة القاهرة، لـ"الشرق
+/// الأوسط": «…»`; the bound keeps a sentence of thousands of quotes linear.
+const WINDOW: usize = 40;
+
 /// What the sentence says about who spoke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -168,7 +173,10 @@ pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Fo
     // Before the quote: back to the previous statement or the sentence start; the cue's
     // phrase may not run into the quote itself.
     let split = tokens.statements.partition_point(|&s| s < at);
-    let before_start = split.checked_sub(1).map_or(0, |i| tokens.statements[i] + 1);
+    let before_start = split
+        .checked_sub(1)
+        .map_or(0, |i| tokens.statements[i] + 1)
+        .max(at.saturating_sub(WINDOW));
     let mut found = Found::Nothing;
     if let Some(c) = (before_start..at).rev().find(|&i| is_cue(&toks[i])) {
         let toks = &toks[..at];
@@ -187,7 +195,7 @@ pub(crate) fn find(text: &str, tokens: &Tokens, target: usize, lang: Lang) -> Fo
         .copied()
         .unwrap_or(toks.len());
     let toks = &toks[..after_end];
-    let first_words: Vec<usize> = (at + 1..after_end)
+    let first_words: Vec<usize> = (at + 1..after_end.min(at + 1 + WINDOW))
         .filter(|&i| word(&toks[i]).is_some())
         .take(MAX_WORDS + 2)
         .collect();
@@ -413,6 +421,18 @@ mod tests {
         for &(text, want) in cases {
             assert_eq!(speakers(text, Lang::Ar), want, "{text}");
         }
+    }
+
+    #[test]
+    fn regression_apostrophe_before_a_quote_is_not_a_word() {
+        // Found by the property test: a word made only of `’` was cut inside the character.
+        for text in ["’\".\"", "’«نعم»", "-- \"x\""] {
+            for lang in [Lang::Ar, Lang::En] {
+                let _ = speakers(text, lang);
+            }
+        }
+        let text = "’ said: “yes it is”";
+        assert_eq!(speakers(text, Lang::En), [None]);
     }
 
     #[test]

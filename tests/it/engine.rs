@@ -11,7 +11,7 @@ use candle_core::{DType, Device, Tensor};
 use serde_json::Value;
 use tarjuman::model::config::EarlyStopping;
 use tarjuman::model::{AttentionPick, LoadOptions, Marian};
-use tarjuman::translate::generate::{generate, GenerateOptions, Generated};
+use tarjuman::translate::generate::{generate, generate_capped, GenerateOptions, Generated};
 
 use crate::common::root;
 
@@ -462,4 +462,38 @@ fn fp16_weights_are_widened_on_load() {
     // fp16 rounding of the weights moves the states (|x| up to ~3) a little, not a lot.
     let diff = max_abs_diff(&a, &b);
     assert!(diff > 0.0 && diff < 0.2, "fp16 encoder differs by {diff}");
+}
+
+#[test]
+fn per_sentence_caps_match_decoding_each_sentence_alone() {
+    // The translator caps each sentence relative to its length: a batch with mixed caps must
+    // give each sentence what it gets alone with its own cap.
+    let model = load("tiny-marian");
+    let reference = reference("tiny-marian");
+    let sources: Vec<Vec<u32>> = reference["greedy"]["single"].as_array().unwrap()[..6]
+        .iter()
+        .map(|r| ids(&r["input_ids"]))
+        .collect();
+    let caps = [3, 40, 7, 1, 25, 12];
+    for num_beams in [1, 4] {
+        let opts = GenerateOptions {
+            num_beams,
+            ..GenerateOptions::for_model(&model)
+        };
+        let batched = generate_capped(&model, &sources, &caps, &opts).unwrap();
+        for (i, (source, cap)) in sources.iter().zip(caps).enumerate() {
+            let alone = GenerateOptions {
+                max_new_tokens: Some(cap),
+                ..opts.clone()
+            };
+            let want = generate(&model, &[source], &alone).unwrap().remove(0);
+            assert_eq!(
+                batched[i], want,
+                "beams {num_beams}: sentence {i} with cap {cap}"
+            );
+            assert!(batched[i].ids.len() <= cap);
+        }
+    }
+    let err = generate_capped(&model, &sources, &caps[..2], &GenerateOptions::default());
+    assert!(err.is_err(), "caps must match the sentences");
 }

@@ -271,7 +271,11 @@ fn check_document(doc: &Document) {
         assert!(on_boundary(q.span.start) && on_boundary(q.span.end));
         assert!(on_boundary(q.inner.start) && on_boundary(q.inner.end));
         if let Some(sp) = q.speaker {
-            assert!(sentence.contains(sp) && on_boundary(sp.start) && on_boundary(sp.end));
+            // In the quote's sentence, or carried from one before it.
+            assert!(on_boundary(sp.start) && on_boundary(sp.end));
+            assert!(doc.sentences[..=q.sentence.index()]
+                .iter()
+                .any(|s| s.span.contains(sp)));
         }
         assert!(doc.sentence(q.sentence).quotes.contains(&q.id));
     }

@@ -1,0 +1,176 @@
+//! Model and decoding options shared by `translate`, `align`, `quotes` and `batch`
+//! (`#[command(flatten)]`): which model (`--model ID` from the registry or hub, or
+//! `--model-dir DIR`), where it runs (`--device`, `--threads`), and how it decodes (`--beam`,
+//! `--max-new-tokens`, `--min-new-tokens`, `--batch-tokens`). Turns them into a loaded
+//! [`Translator`].
+
+use anyhow::Context;
+use std::path::PathBuf;
+use tarjuman::alignment::ModelInfo;
+use tarjuman::model::registry::{self, ModelEntry};
+use tarjuman::model::LoadOptions;
+use tarjuman::pipeline::InputFormat;
+use tarjuman::render::Format;
+use tarjuman::translate::{DecodeOptions, LoadedModel, Translator};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeviceArg {
+    Cpu,
+    /// An NVIDIA GPU (needs a build with the `cuda` feature).
+    Cuda,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// Model id from `tarjuman models list` or a Hugging Face repo; downloaded once into the
+    /// Hugging Face cache [default: the registry's default model].
+    #[arg(long, value_name = "ID", conflicts_with = "model_dir")]
+    pub model: Option<String>,
+    /// A local model folder (config.json, weights, source.spm, target.spm, vocab.json).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Where the model runs.
+    #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+    pub device: DeviceArg,
+    /// CPU threads for the model [default: physical cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Beam size (1 = greedy).
+    #[arg(long, value_name = "N", default_value_t = DecodeOptions::default().beam)]
+    pub beam: usize,
+    /// Cap on generated tokens per sentence [default: relative to the source and the model].
+    #[arg(long, value_name = "N")]
+    pub max_new_tokens: Option<usize>,
+    /// No end of sentence before this many tokens.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_new_tokens: usize,
+    /// Source tokens per batch, padding included: speed and memory, never results.
+    #[arg(long, value_name = "N", default_value_t = DecodeOptions::default().batch_tokens)]
+    pub batch_tokens: usize,
+}
+
+impl ModelArgs {
+    pub fn decode_options(&self) -> DecodeOptions {
+        DecodeOptions {
+            beam: self.beam,
+            max_new_tokens: self.max_new_tokens,
+            min_new_tokens: self.min_new_tokens,
+            batch_tokens: self.batch_tokens,
+            ..DecodeOptions::default()
+        }
+    }
+
+    /// Loads the model (from `--model-dir`, or `--model` through the registry and hub) and
+    /// builds the translator with the decoding options.
+    pub fn load_translator(&self, quiet: bool) -> anyhow::Result<Translator> {
+        let device = match self.device {
+            DeviceArg::Cpu => "cpu",
+            DeviceArg::Cuda => "cuda",
+        };
+        let load = LoadOptions {
+            device: LoadOptions::device_named(device)?,
+            ..LoadOptions::default()
+        };
+        let (dir, info) = self.resolve(quiet)?;
+        let model = LoadedModel::load(&dir, &load, info)
+            .with_context(|| format!("loading the model in {}", dir.display()))?;
+        Ok(Translator::new(model, self.decode_options())?)
+    }
+
+    /// The model folder and how outputs name the model.
+    fn resolve(&self, quiet: bool) -> anyhow::Result<(PathBuf, ModelInfo)> {
+        if let Some(dir) = &self.model_dir {
+            if !dir.is_dir() {
+                anyhow::bail!("model directory {} does not exist", dir.display());
+            }
+            let info = ModelInfo {
+                id: dir.display().to_string(),
+                revision: "local".into(),
+            };
+            return Ok((dir.clone(), info));
+        }
+        let entry = match &self.model {
+            Some(id) => registry::find(id)?,
+            None => registry::default_model(),
+        };
+        let info = ModelInfo {
+            id: entry.repo.clone(),
+            revision: entry.revision.clone(),
+        };
+        Ok((fetch_model(entry, quiet)?, info))
+    }
+
+    /// Sizes the CPU pool once, before any model work: candle's matrix products run on rayon
+    /// and read `RAYON_NUM_THREADS` for their split, so both are set.
+    pub fn setup_threads(&self) -> anyhow::Result<()> {
+        let n = match self.threads {
+            Some(0) => anyhow::bail!("--threads must be at least 1"),
+            Some(n) => n,
+            None => num_cpus::get_physical().max(1),
+        };
+        // Safe: called at start-up, before any other thread exists.
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        // Already built (a second call in one process) is fine.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+        Ok(())
+    }
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormatArg {
+    Article,
+    Lines,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(a: InputFormatArg) -> Self {
+        match a {
+            InputFormatArg::Article => InputFormat::Article,
+            InputFormatArg::Lines => InputFormat::Lines,
+        }
+    }
+}
+
+/// `--format` values, through the renderer's own names.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse::<Format>().map_err(|e| e.to_string())
+}
+
+/// The folder of a registry model: from the Hugging Face cache, downloaded when missing.
+#[cfg(feature = "hub")]
+fn fetch_model(entry: &ModelEntry, quiet: bool) -> anyhow::Result<PathBuf> {
+    use super::progress::Progress;
+    use tarjuman::model::hub::{self, FetchOptions, Progress as Download};
+    let mut bar: Option<(Progress, u64, u64)> = None;
+    let dir = hub::fetch(entry, &FetchOptions::from_env(), &mut |event| match event {
+        Download::Start { file, bytes } => {
+            let p = Progress::new(bytes as u64, "bytes", quiet);
+            p.println(&format!("tarjuman: downloading {} {file}", entry.repo));
+            bar = Some((p, 0, bytes as u64));
+        }
+        Download::Advance { bytes } => {
+            if let Some((p, done, total)) = bar.as_mut() {
+                *done += bytes as u64;
+                p.update(*done, *total, "");
+            }
+        }
+        Download::Finish => {
+            if let Some((p, _, _)) = bar.take() {
+                p.finish();
+            }
+        }
+    })?;
+    Ok(dir)
+}
+
+/// Without the `hub` feature only local folders load.
+#[cfg(not(feature = "hub"))]
+fn fetch_model(entry: &ModelEntry, _quiet: bool) -> anyhow::Result<PathBuf> {
+    anyhow::bail!(
+        "this build has no Hub download (feature `hub`): fetch {} yourself and pass --model-dir",
+        entry.repo
+    )
+}

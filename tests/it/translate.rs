@@ -1,0 +1,197 @@
+//! `tarjuman translate` as a process, on the tiny random-weight model `models/tiny-marian`:
+//! its translations are gibberish, but structure, formats, flags and errors are real.
+
+use crate::common::{bin, output_with_stdin, root};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn tiny_model() -> PathBuf {
+    root().join("models/tiny-marian")
+}
+
+fn translate(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin());
+    cmd.arg("translate")
+        .args(args)
+        .arg("--model-dir")
+        .arg(tiny_model());
+    match stdin {
+        Some(text) => output_with_stdin(&mut cmd, text.as_bytes()),
+        None => cmd.stdin(Stdio::null()).output().expect("tarjuman runs"),
+    }
+}
+
+/// Asserts success, showing stderr otherwise.
+fn expect_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const ARTICLE: &str = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل. وأضاف أن الوفد سيصل يوم الاثنين.\n\nوقتل ١٥ شخصا في الحادث عام ٢٠٢٢.\n";
+
+fn write_article(dir: &tempfile::TempDir) -> PathBuf {
+    let path = dir.path().join("article.txt");
+    std::fs::write(&path, ARTICLE).unwrap();
+    path
+}
+
+#[test]
+fn text_output_keeps_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = translate(&[path.to_str().unwrap(), "--beam", "1"], None);
+    expect_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 2, "{text:?}");
+    assert!(paragraphs.iter().all(|p| !p.trim().is_empty()));
+}
+
+#[test]
+fn json_output_has_sentences_offsets_and_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = translate(
+        &[path.to_str().unwrap(), "--format", "json", "--beam", "2"],
+        None,
+    );
+    expect_success(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["model"]["id"].is_string() && v["model"]["revision"].is_string());
+    let sentences = v["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 3);
+    for s in sentences {
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&ARTICLE[start..end], s["source"].as_str().unwrap());
+        assert!(s["translation"].is_string());
+        assert!(s["flags"].is_array() && s["alignment"].is_array());
+    }
+}
+
+#[test]
+fn lines_from_stdin_one_segment_each_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = translate(
+        &[
+            "-",
+            "--input-format",
+            "lines",
+            "--format",
+            "json",
+            "-o",
+            out_path.to_str().unwrap(),
+            "--quiet",
+        ],
+        Some("سطر أول. جملة ثانية في السطر نفسه.\n\nسطر ثان\n"),
+    );
+    expect_success(&out);
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    assert_eq!(v["sentences"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn same_sentence_same_translation_whatever_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let run = |batch_tokens: &str| {
+        let out = translate(
+            &[
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+                "--batch-tokens",
+                batch_tokens,
+            ],
+            None,
+        );
+        expect_success(&out);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["sentences"].clone()
+    };
+    assert_eq!(run("1"), run("100000"));
+}
+
+#[test]
+fn bad_input_names_the_file_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8])] = &[
+        ("latin1.txt", b"caf\xe9"),
+        ("empty.txt", b"  \n"),
+        ("bin.txt", b"ab\0cd"),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = translate(&[path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    let out = translate(&["/no/such/file.txt"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.txt"));
+}
+
+#[test]
+fn missing_model_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(&dir);
+    let out = Command::new(bin())
+        .args(["translate", path.to_str().unwrap(), "--model-dir"])
+        .arg(dir.path().join("nomodel"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nomodel"));
+}
+
+#[test]
+fn sentence_longer_than_the_model_is_split_not_truncated() {
+    // One sentence of ~200 words (the tiny model takes 128 tokens), with clause commas.
+    let clause = "قال الوزير إن الحكومة ستبدأ المفاوضات مع الشركاء غدا، ";
+    let sentence = format!("{}وانتهى الاجتماع.", clause.repeat(25));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.txt");
+    std::fs::write(&path, &sentence).unwrap();
+    let out = translate(
+        &[
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--beam",
+            "1",
+            "--input-format",
+            "lines",
+        ],
+        None,
+    );
+    expect_success(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["sentences"][0];
+    let split = s["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "split");
+    let parts = split.expect("a split flag")["parts"].as_u64().unwrap();
+    assert!(parts >= 2, "{parts}");
+    // Every link stays inside the sentence and its translation.
+    let (src_len, tgt_len) = (
+        s["source"].as_str().unwrap().len(),
+        s["translation"].as_str().unwrap().len(),
+    );
+    for l in s["alignment"].as_array().unwrap() {
+        assert!(
+            l[1].as_u64().unwrap() as usize <= src_len
+                && l[3].as_u64().unwrap() as usize <= tgt_len
+        );
+    }
+}
