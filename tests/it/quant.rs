@@ -139,3 +139,41 @@ fn int8_greedy_output_does_not_depend_on_batch_neighbours() {
         assert_eq!(alone.ids, batched[i].ids, "sentence {i}");
     }
 }
+
+/// `--quantize int8` on the command line loads and translates; an unknown mode is a usage error
+/// that names the value.
+#[test]
+fn cli_quantize_flag() {
+    use std::process::{Command, Stdio};
+    let run = |mode: &str| {
+        Command::new(crate::common::bin())
+            .args(["translate", "--quantize", mode, "--model-dir"])
+            .arg(root().join("models/tiny-marian"))
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                // A usage error exits before reading stdin: a broken pipe here is expected.
+                let _ = child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all("قال الرئيس إن الحكومة ستعلن خطة جديدة.\n".as_bytes());
+                child.wait_with_output()
+            })
+            .expect("tarjuman runs")
+    };
+    let ok = run("int8");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(!ok.stdout.is_empty());
+    let bad = run("int4");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("int4"));
+}
