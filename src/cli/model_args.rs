@@ -117,6 +117,12 @@ impl ModelArgs {
         };
         // Safe: called at start-up, before any other thread exists.
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        // candle keeps a second pool for elementwise ops whose caller spins on a barrier; with
+        // both pools busy, 2 cores ran 4 spinning threads and an int8 run took 11x the CPU time
+        // (docs/readme/perf.md, "Threads"). One thread there unless the user says otherwise.
+        if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+            std::env::set_var("CANDLE_NUM_THREADS", "1");
+        }
         // Already built (a second call in one process) is fine.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n)
