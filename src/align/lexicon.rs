@@ -55,6 +55,9 @@ impl std::fmt::Debug for Lexicon {
     }
 }
 
+/// Hash maps keyed by dictionary words (one name, so a faster hasher is a one-line change).
+type Map<K, V> = HashMap<K, V>;
+
 #[derive(Default)]
 struct Inner {
     sources: Vec<PathBuf>,
@@ -62,10 +65,10 @@ struct Inner {
     pairs: usize,
     /// Interned English word keys.
     en_keys: Vec<String>,
-    en_index: HashMap<String, u32>,
+    en_index: Map<String, u32>,
     /// Interned Arabic word keys (light stems).
     ar_keys: Vec<String>,
-    ar_index: HashMap<String, u32>,
+    ar_index: Map<String, u32>,
     /// Per Arabic key: the English keys it translates to (sorted, unique).
     ar_to_en: Vec<Vec<EnKey>>,
     /// Per English key: the Arabic keys that translate to it (sorted, unique).
@@ -74,9 +77,9 @@ struct Inner {
     en_glosses: Vec<String>,
     ar_glosses: Vec<String>,
     /// Arabic phrase key (word keys joined by a space) → English glosses.
-    ar_phrase: HashMap<String, Vec<u32>>,
+    ar_phrase: Map<String, Vec<u32>>,
     /// English phrase key → Arabic glosses.
-    en_phrase: HashMap<String, Vec<u32>>,
+    en_phrase: Map<String, Vec<u32>>,
 }
 
 /// An Arabic word key known to the lexicon.
@@ -230,7 +233,16 @@ fn phrase_key(text: &str, key: impl Fn(&str) -> String) -> String {
 
 /// Words of a gloss or phrase: runs of letters, digits, apostrophes and hyphens.
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-' || is_mark(c)))
+    // Cheap tests first: Unicode's alphabetic table is slow to search for Arabic letters.
+    let in_word = |c: char| {
+        c.is_ascii_alphanumeric()
+            || is_arabic_letter(c)
+            || c == '\''
+            || c == '-'
+            || is_mark(c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
+    text.split(move |c: char| !in_word(c))
         .map(|w| w.trim_matches(|c| c == '\'' || c == '-'))
         .filter(|w| !w.is_empty())
 }
@@ -250,8 +262,8 @@ struct Builder {
     inner: Inner,
     /// Word-level links before sorting/deduplication.
     links: Vec<(u32, u32)>,
-    en_gloss_index: HashMap<String, u32>,
-    ar_gloss_index: HashMap<String, u32>,
+    en_gloss_index: Map<String, u32>,
+    ar_gloss_index: Map<String, u32>,
 }
 
 impl Builder {
@@ -449,7 +461,7 @@ impl Builder {
     }
 }
 
-fn intern(index: &mut HashMap<String, u32>, keys: &mut Vec<String>, key: &str) -> u32 {
+fn intern(index: &mut Map<String, u32>, keys: &mut Vec<String>, key: &str) -> u32 {
     if let Some(&id) = index.get(key) {
         return id;
     }
