@@ -186,7 +186,10 @@ fn is_rtl_word_char(c: char) -> bool {
 /// on either side of the cut (the browser shapes each element's text apart), so a name matched
 /// as "خميس" inside "الخميس" is shown marked as the whole word instead.
 fn widen_to_words(text: &str, span: Span, within: Span) -> Span {
-    let (Some(before), Some(after)) = (text.get(within.start..span.start), text.get(span.end..within.end)) else {
+    let (Some(before), Some(after)) = (
+        text.get(within.start..span.start),
+        text.get(span.end..within.end),
+    ) else {
         return span;
     };
     let start = span.start
@@ -700,9 +703,7 @@ pub(super) fn alignment(view: &View) -> String {
     fact(&mut out, "Counts", &counts);
     out.push_str("</dl>\n");
     if shown.len() > 1 {
-        out.push_str(
-            "<nav class=\"jump\" aria-label=\"Arabic paragraphs\">Arabic paragraphs: ",
-        );
+        out.push_str("<nav class=\"jump\" aria-label=\"Arabic paragraphs\">Arabic paragraphs: ");
         for p in &shown {
             let _ = write!(
                 out,
@@ -902,6 +903,73 @@ mod tests {
         ];
         for (text, rtl, want) in table {
             assert_eq!(esc_isolated(text, rtl), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn marks_are_widened_to_whole_arabic_words() {
+        let ent = || MarkKind::Entity {
+            colour: 0,
+            pair: 0,
+            title: String::new(),
+        };
+        let table = [
+            // (text, marked part, expected markup)
+            (
+                "يوم الخميس - قالت",
+                "خميس",
+                "يوم <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">الخميس</mark> - قالت",
+            ),
+            // ends inside the word (a clitic left out): grown to the word's end
+            (
+                "وعمّانيون هنا",
+                "وعمّان",
+                "<mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">وعمّانيون</mark> هنا",
+            ),
+            // combining marks (shadda, fatha) are part of the word
+            (
+                "مُحَمَّدٌ جاء",
+                "حَ",
+                "<mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">مُحَمَّدٌ</mark> جاء",
+            ),
+            // already on word boundaries, and neutrals at the edge do not grow it
+            (
+                "قال (بلومبيرغ) أمس",
+                "(بلومبيرغ)",
+                "قال <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">(بلومبيرغ)</mark> أمس",
+            ),
+            // Latin words are not widened: a cut there does not break any joining
+            (
+                "on Thursdays",
+                "Thursday",
+                "on <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">Thursday</mark>s",
+            ),
+        ];
+        for (text, part, want) in table {
+            let at = text.find(part).expect("part in text");
+            let marks = vec![Mark {
+                span: Span::new(at, at + part.len()),
+                kind: ent(),
+            }];
+            let rtl = text.chars().any(is_rtl);
+            assert_eq!(
+                marked(text, Span::new(0, text.len()), marks, rtl),
+                want,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn paragraph_labels_name_the_paragraphs_they_introduce() {
+        let table: [(&[u32], &str); 4] = [
+            (&[], "\u{b6}"),
+            (&[0], "\u{b6} 1"),
+            (&[1, 2], "\u{b6} 2\u{2013}3"),
+            (&[1, 4], "\u{b6} 2, 5"),
+        ];
+        for (paras, want) in table {
+            assert_eq!(para_label(paras), want, "{paras:?}");
         }
     }
 
