@@ -592,7 +592,9 @@ pub(super) fn alignment(view: &View) -> String {
         let colour = e.entity.0 % COLOURS;
         let kind = format!("{:?}", e.kind).to_lowercase();
         let title_for = |doc: &Document, span: Span| {
-            let partner = doc.text.get(span.range()).unwrap_or("").trim().to_string();
+            // The partner's whole words, as its own mark shows them.
+            let whole = widen_to_words(&doc.text, span, Span::new(0, doc.text.len()));
+            let partner = doc.text.get(whole.range()).unwrap_or("").trim().to_string();
             format!("{kind} \u{2194} {partner} ({})", score2(e.score))
         };
         idx[0].add_within(

@@ -514,6 +514,7 @@ fn html_is_self_contained_and_marks_sides_names_and_quotes() {
     // keep joining.
     assert!(html.contains("title=\"date \u{2194} Tuesday (0.90)\">الثلاثاء</mark>"));
     assert!(!html.contains(">ثلاثاء</mark>"));
+    assert!(html.contains("title=\"date \u{2194} الثلاثاء (0.90)\">Tuesday</mark>"));
     // Quote notes are English prose: the other side's text in them is isolated with its own
     // language and direction, and the note's quote marks stay outside the isolate.
     let notes: Vec<&str> = html
