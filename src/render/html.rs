@@ -173,9 +173,59 @@ fn nest(mut marks: Vec<Mark>) -> Vec<Mark> {
     kept
 }
 
-/// The markup of `doc.text[span]` with `marks` (already clipped into `span`) nested in it.
-fn marked(doc: &Document, span: Span, marks: Vec<Mark>, rtl: bool) -> String {
-    let text = &doc.text;
+/// Letters and combining marks of a right-to-left script: what an Arabic word is made of, and
+/// what joins to its neighbours (tatweel is a letter here, so a stretched word stays whole).
+fn is_rtl_word_char(c: char) -> bool {
+    is_rtl(c)
+        && (c.is_alphabetic()
+            || matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{08D3}'..='\u{08FF}'))
+}
+
+/// `span` grown to the boundaries of the right-to-left words it starts or ends inside, kept
+/// within `within`. A mark element cut inside an Arabic word breaks the joining of the letters
+/// on either side of the cut (the browser shapes each element's text apart), so a name matched
+/// as "خميس" inside "الخميس" is shown marked as the whole word instead.
+fn widen_to_words(text: &str, span: Span, within: Span) -> Span {
+    let (Some(before), Some(after)) = (
+        text.get(within.start..span.start),
+        text.get(span.end..within.end),
+    ) else {
+        return span;
+    };
+    let start = span.start
+        - before
+            .chars()
+            .rev()
+            .take_while(|&c| is_rtl_word_char(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let end = span.end
+        + after
+            .chars()
+            .take_while(|&c| is_rtl_word_char(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    // Grow only where the cut is really inside a word: the edge character of the mark must be
+    // a word character too (a mark starting at "(" does not swallow the word before it).
+    let inner = text.get(span.range()).unwrap_or("");
+    let first_in = inner.chars().next().is_some_and(is_rtl_word_char);
+    let last_in = inner.chars().next_back().is_some_and(is_rtl_word_char);
+    Span::new(
+        if first_in { start } else { span.start },
+        if last_in { end } else { span.end },
+    )
+}
+
+/// The markup of `text[span]` with `marks` (already clipped into `span`) nested in it. Marks
+/// are first widened to whole right-to-left words, so that no mark cuts an Arabic word.
+fn marked(text: &str, span: Span, marks: Vec<Mark>, rtl: bool) -> String {
+    let marks: Vec<Mark> = marks
+        .into_iter()
+        .map(|m| Mark {
+            span: widen_to_words(text, m.span, span),
+            kind: m.kind,
+        })
+        .collect();
     let piece = |out: &mut String, a: usize, b: usize| {
         if a < b {
             if let Some(t) = text.get(a..b) {
@@ -274,7 +324,7 @@ impl MarkIndex {
         let side = doc.lang.tag();
         format!(
             "<span class=\"s\" id=\"{side}-s{id}\">{}</span>",
-            marked(doc, s.span, marks, doc.lang == Lang::Ar)
+            marked(&doc.text, s.span, marks, doc.lang == Lang::Ar)
         )
     }
 }
@@ -420,36 +470,112 @@ fn meta_cell(out: &mut String, score: Option<f32>, low: bool, flags: &[(&'static
     out.push_str("</div>");
 }
 
-/// The note under a bead for one quote: speaker and the English wording it was matched to.
+/// `text` of `doc` as a direction isolate for a note in the English (left-to-right) box: a
+/// `<bdi>` with the side's language and its own direction, so Arabic wording keeps its
+/// punctuation on its own side and does not pull the note's quote marks around with it.
+fn isolate(doc: &Document, text: &str) -> String {
+    let lang = doc.lang.tag();
+    let rtl = doc.lang == Lang::Ar;
+    format!(
+        "<bdi lang=\"{lang}\" dir=\"{}\">{}</bdi>",
+        if rtl { "rtl" } else { "ltr" },
+        esc_isolated(text.trim(), rtl)
+    )
+}
+
+/// The note under a bead for one quote: its speaker and the wording it was matched to on the
+/// other side. The note is English prose, so each piece of either side's
+/// text in it is isolated ([`isolate`]) and the quote marks stay outside the isolates.
 fn quote_note(out: &mut String, n: usize, q: &QuoteRow) {
     let _ = write!(
         out,
-        "<div class=\"qnote\"><span class=\"tag\">quote {}</span>",
+        "<div class=\"qnote\" lang=\"en\" dir=\"ltr\"><span class=\"tag\">quote {}</span>",
         n + 1
     );
     if let Some(sp) = q.speaker {
-        let lang = q.doc.lang.tag();
-        let _ = write!(
-            out,
-            "said by <bdi lang=\"{lang}\">{}</bdi>. ",
-            esc(sp.trim())
-        );
+        let _ = write!(out, "said by {}. ", isolate(q.doc, sp));
     }
     match q.matches.first() {
         None => {
             out.push_str("<span class=\"none\">No matching wording found on the other side.</span>")
         }
         Some(m) => {
-            let lang = m.doc.lang.tag();
             let _ = write!(
                 out,
-                "Matched wording: <bdi lang=\"{lang}\">\u{201c}{}\u{201d}</bdi> <span class=\"score\">{}</span>",
-                esc(m.text.trim()),
+                "Matched wording: \u{201c}{}\u{201d} <span class=\"score\">{}</span>",
+                isolate(m.doc, m.text),
                 score2(m.score)
             );
         }
     }
     out.push_str("</div>");
+}
+
+/// The heading of a section of rows: its anchor, its label and the Arabic paragraphs it
+/// introduces.
+struct Heading {
+    id: String,
+    label: String,
+    /// Arabic paragraph indexes (0-based) whose first shown sentence is in this section.
+    ar: Vec<u32>,
+}
+
+/// `¶ 2`, `¶ 2–3` or `¶ 2, 5` for the (1-based) numbers of 0-based paragraph indexes.
+fn para_label(ar: &[u32]) -> String {
+    match ar {
+        [] => "\u{b6}".to_string(),
+        [one] => format!("\u{b6} {}", one + 1),
+        [first, .., last] if ar.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("\u{b6} {}\u{2013}{}", first + 1, last + 1)
+        }
+        _ => {
+            let n: Vec<String> = ar.iter().map(|p| (p + 1).to_string()).collect();
+            format!("\u{b6} {}", n.join(", "))
+        }
+    }
+}
+
+/// One heading per section that shows an Arabic paragraph for the first time (anchored as
+/// `p{n}`, the paragraph number the heading shows, so links and labels agree), or that opens
+/// the page with English-only or empty rows; `None` for a section that only continues a
+/// paragraph already introduced.
+fn headings(view: &View, sections: &[(ParaKey, Vec<&Row>)]) -> Vec<Option<Heading>> {
+    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut seen_other: std::collections::HashSet<ParaKey> = std::collections::HashSet::new();
+    sections
+        .iter()
+        .map(|(key, rows)| {
+            let mut ar: Vec<u32> = Vec::new();
+            for id in rows.iter().flat_map(|r| r.bead.ar.iter()) {
+                if let Some(s) = view.al.ar.sentences.get(id.index()) {
+                    if seen.insert(s.paragraph.0) {
+                        ar.push(s.paragraph.0);
+                    }
+                }
+            }
+            if let Some(&first) = ar.first() {
+                return Some(Heading {
+                    id: format!("p{}", first + 1),
+                    label: para_label(&ar),
+                    ar,
+                });
+            }
+            match key {
+                Some((true, _)) => None,
+                _ if !seen_other.insert(*key) => None,
+                Some((false, n)) => Some(Heading {
+                    id: format!("en-p{}", n + 1),
+                    label: format!("English \u{b6} {}", n + 1),
+                    ar,
+                }),
+                None => Some(Heading {
+                    id: "p0".to_string(),
+                    label: "\u{b6}".to_string(),
+                    ar,
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The side-by-side page of an alignment.
@@ -466,7 +592,9 @@ pub(super) fn alignment(view: &View) -> String {
         let colour = e.entity.0 % COLOURS;
         let kind = format!("{:?}", e.kind).to_lowercase();
         let title_for = |doc: &Document, span: Span| {
-            let partner = doc.text.get(span.range()).unwrap_or("").trim().to_string();
+            // The partner's whole words, as its own mark shows them.
+            let whole = widen_to_words(&doc.text, span, Span::new(0, doc.text.len()));
+            let partner = doc.text.get(whole.range()).unwrap_or("").trim().to_string();
             format!("{kind} \u{2194} {partner} ({})", score2(e.score))
         };
         idx[0].add_within(
@@ -519,15 +647,17 @@ pub(super) fn alignment(view: &View) -> String {
             _ => sections.push((p, vec![row])),
         }
     }
-    let mut anchors: HashMap<ParaKey, usize> = HashMap::new();
-    for (i, (p, _)) in sections.iter().enumerate() {
-        anchors.entry(*p).or_insert(i);
-    }
-    let anchored: Vec<usize> = {
-        let mut v: Vec<usize> = anchors.values().copied().collect();
-        v.sort_unstable();
-        v
-    };
+    let headings = headings(view, &sections);
+    // The Arabic paragraphs, in the order the rows show them: the header counts these and the
+    // jump bar has one button for each, labelled and linked by the number its heading shows.
+    let shown: Vec<u32> = headings
+        .iter()
+        .flatten()
+        .flat_map(|h| h.ar.iter().copied())
+        .collect();
+    let anchored: Vec<usize> = (0..sections.len())
+        .filter(|&i| headings[i].is_some())
+        .collect();
 
     // Header.
     out.push_str("<header class=\"top\">\n");
@@ -557,7 +687,7 @@ pub(super) fn alignment(view: &View) -> String {
     let matched = view.quotes.iter().filter(|q| !q.matches.is_empty()).count();
     let mut counts = format!(
         "{} \u{b7} {} Arabic, {} English \u{b7} {} ({} low) \u{b7} {} \u{b7} {} ({matched} matched)",
-        plural(al.ar.paragraphs.len(), "paragraph", "paragraphs"),
+        plural(shown.len(), "Arabic paragraph", "Arabic paragraphs"),
         plural(al.ar.sentences.len(), "sentence", "sentences"),
         al.en.sentences.len(),
         plural(view.rows.len(), "row", "rows"),
@@ -574,10 +704,14 @@ pub(super) fn alignment(view: &View) -> String {
     }
     fact(&mut out, "Counts", &counts);
     out.push_str("</dl>\n");
-    if anchored.len() > 1 {
-        out.push_str("<nav class=\"jump\" aria-label=\"Paragraphs\">Paragraphs: ");
-        for (n, &i) in anchored.iter().enumerate() {
-            let _ = write!(out, "<a href=\"#p{}\">{}</a>", i + 1, n + 1);
+    if shown.len() > 1 {
+        out.push_str("<nav class=\"jump\" aria-label=\"Arabic paragraphs\">Arabic paragraphs: ");
+        for p in &shown {
+            let _ = write!(
+                out,
+                "<a href=\"#p{0}\" aria-label=\"paragraph {0}\">{0}</a>",
+                p + 1
+            );
         }
         out.push_str("</nav>\n");
     }
@@ -589,33 +723,34 @@ pub(super) fn alignment(view: &View) -> String {
 
     // Body.
     out.push_str("<main>\n<div class=\"colhead\" aria-hidden=\"true\"><div lang=\"ar\" dir=\"rtl\">العربية</div><div>English</div><div>score</div></div>\n");
-    for (si, (p, rows)) in sections.iter().enumerate() {
-        let first = anchors.get(p) == Some(&si);
-        let pos = anchored.partition_point(|&a| a < si);
-        if first {
-            let label = match p {
-                Some((true, n)) => format!("\u{b6} {}", n + 1),
-                Some((false, n)) => format!("English \u{b6} {}", n + 1),
-                None => "\u{b6}".to_string(),
-            };
+    for (si, (_, rows)) in sections.iter().enumerate() {
+        if let Some(h) = &headings[si] {
+            let pos = anchored.partition_point(|&a| a < si);
             let _ = write!(
                 out,
-                "<section class=\"para\" id=\"p{}\">\n<h2 class=\"ph\"><a href=\"#p{}\">{label}</a>",
-                si + 1,
-                si + 1
+                "<section class=\"para\" id=\"{0}\">\n<h2 class=\"ph\">",
+                h.id
             );
-            if pos > 0 {
-                let _ = write!(
-                    out,
-                    "<a class=\"step\" href=\"#p{}\" aria-label=\"previous paragraph\">\u{2191} previous</a>",
-                    anchored[pos - 1] + 1
-                );
+            // Further paragraphs that start inside this section's rows (their first sentence
+            // shares a bead with the paragraph before) get their anchor here.
+            for p in h.ar.iter().skip(1) {
+                let _ = write!(out, "<span id=\"p{}\"></span>", p + 1);
             }
-            if let Some(next) = anchored.get(pos + 1) {
+            let _ = write!(out, "<a href=\"#{}\">{}</a>", h.id, h.label);
+            if pos > 0 {
+                if let Some(prev) = headings[anchored[pos - 1]].as_ref() {
+                    let _ = write!(
+                        out,
+                        "<a class=\"step\" href=\"#{}\" aria-label=\"previous paragraph\">\u{2191} previous</a>",
+                        prev.id
+                    );
+                }
+            }
+            if let Some(next) = anchored.get(pos + 1).and_then(|&i| headings[i].as_ref()) {
                 let _ = write!(
                     out,
-                    "<a class=\"step\" href=\"#p{}\" aria-label=\"next paragraph\">\u{2193} next</a>",
-                    next + 1
+                    "<a class=\"step\" href=\"#{}\" aria-label=\"next paragraph\">\u{2193} next</a>",
+                    next.id
                 );
             }
             out.push_str("</h2>\n");
@@ -770,6 +905,73 @@ mod tests {
         ];
         for (text, rtl, want) in table {
             assert_eq!(esc_isolated(text, rtl), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn marks_are_widened_to_whole_arabic_words() {
+        let ent = || MarkKind::Entity {
+            colour: 0,
+            pair: 0,
+            title: String::new(),
+        };
+        let table = [
+            // (text, marked part, expected markup)
+            (
+                "يوم الخميس - قالت",
+                "خميس",
+                "يوم <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">الخميس</mark> - قالت",
+            ),
+            // ends inside the word (a clitic left out): grown to the word's end
+            (
+                "وعمّانيون هنا",
+                "وعمّان",
+                "<mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">وعمّانيون</mark> هنا",
+            ),
+            // combining marks (shadda, fatha) are part of the word
+            (
+                "مُحَمَّدٌ جاء",
+                "حَ",
+                "<mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">مُحَمَّدٌ</mark> جاء",
+            ),
+            // already on word boundaries, and neutrals at the edge do not grow it
+            (
+                "قال (بلومبيرغ) أمس",
+                "(بلومبيرغ)",
+                "قال <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">(بلومبيرغ)</mark> أمس",
+            ),
+            // Latin words are not widened: a cut there does not break any joining
+            (
+                "on Thursdays",
+                "Thursday",
+                "on <mark class=\"ent c0\" data-link=\"e0\" tabindex=\"0\" dir=\"auto\" title=\"\">Thursday</mark>s",
+            ),
+        ];
+        for (text, part, want) in table {
+            let at = text.find(part).expect("part in text");
+            let marks = vec![Mark {
+                span: Span::new(at, at + part.len()),
+                kind: ent(),
+            }];
+            let rtl = text.chars().any(is_rtl);
+            assert_eq!(
+                marked(text, Span::new(0, text.len()), marks, rtl),
+                want,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn paragraph_labels_name_the_paragraphs_they_introduce() {
+        let table: [(&[u32], &str); 4] = [
+            (&[], "\u{b6}"),
+            (&[0], "\u{b6} 1"),
+            (&[1, 2], "\u{b6} 2\u{2013}3"),
+            (&[1, 4], "\u{b6} 2, 5"),
+        ];
+        for (paras, want) in table {
+            assert_eq!(para_label(paras), want, "{paras:?}");
         }
     }
 

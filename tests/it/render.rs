@@ -203,6 +203,8 @@ fn parallel() -> Alignment {
                 1,
             ),
             ("رويترز", 0, "Reuters", 0, EntityKind::Organisation, 4),
+            // Only part of the word «الثلاثاء» is marked: the page must mark the whole word.
+            ("ثلاثاء", 0, "Tuesday", 0, EntityKind::Date, 5),
         ],
     );
     let en_quote = en.quotes[0].inner;
@@ -499,7 +501,7 @@ fn html_is_self_contained_and_marks_sides_names_and_quotes() {
         "Latin run inside Arabic isolated"
     );
     // Every entity pair appears as one link group on both sides.
-    for pair in 0..8 {
+    for pair in 0..9 {
         let key = format!("data-link=\"e{pair}\"");
         assert_eq!(html.matches(&key).count(), 2, "{key}");
     }
@@ -508,6 +510,91 @@ fn html_is_self_contained_and_marks_sides_names_and_quotes() {
     assert!(html.contains("Matched wording"));
     assert!(html.contains("<section class=\"para\" id=\"p3\">"));
     assert!(html.contains("href=\"#p2\""));
+    // A mark that starts inside an Arabic word is widened to the whole word, so the letters
+    // keep joining.
+    assert!(html.contains("title=\"date \u{2194} Tuesday (0.90)\">الثلاثاء</mark>"));
+    assert!(!html.contains(">ثلاثاء</mark>"));
+    assert!(html.contains("title=\"date \u{2194} الثلاثاء (0.90)\">Tuesday</mark>"));
+    // Quote notes are English prose: the other side's text in them is isolated with its own
+    // language and direction, and the note's quote marks stay outside the isolate.
+    let notes: Vec<&str> = html
+        .split("<div class=\"qnote\"")
+        .skip(1)
+        .map(|n| &n[..n.find("</div>").expect("note closes")])
+        .collect();
+    assert_eq!(notes.len(), 2);
+    for note in &notes {
+        assert!(note.starts_with(" lang=\"en\" dir=\"ltr\">"), "{note}");
+        for bdi in note.split("<bdi").skip(1) {
+            assert!(
+                bdi.starts_with(" lang=\"ar\" dir=\"rtl\">")
+                    || bdi.starts_with(" lang=\"en\" dir=\"ltr\">"),
+                "{bdi}"
+            );
+        }
+    }
+    assert!(html.contains("said by <bdi lang=\"ar\" dir=\"rtl\">حداد</bdi>."));
+    assert!(html.contains("Matched wording: \u{201c}<bdi lang=\"en\" dir=\"ltr\">We want"));
+    assert!(html.contains("at home,</bdi>\u{201d}"));
+}
+
+/// The ids the page defines and the `#` links it makes, in page order.
+fn ids_and_links(html: &str) -> (Vec<String>, Vec<String>) {
+    let grab = |key: &str| -> Vec<String> {
+        html.split(key)
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').expect("attribute closes")].to_string())
+            .collect()
+    };
+    (grab(" id=\""), grab(" href=\"#"))
+}
+
+#[test]
+fn paragraph_buttons_carry_the_numbers_the_headings_show() {
+    // The first bead takes paragraph 1's only sentence and paragraph 2's first one: paragraph
+    // 2 has no row of its own but keeps its number, its button and its anchor.
+    let mut al = parallel();
+    let bead = |a: &[u32], e: &[u32]| Bead {
+        ar: ids(a),
+        en: ids(e),
+        score: 0.9,
+        flags: Vec::new(),
+    };
+    al.beads = vec![
+        bead(&[0, 1], &[0, 1]),
+        bead(&[2], &[]),
+        bead(&[3], &[2]),
+        bead(&[4], &[3]),
+        bead(&[], &[4]),
+    ];
+    let html = render(&al, Format::Html);
+    let nav = &html[html.find("<nav").expect("jump bar")..];
+    let nav = &nav[..nav.find("</nav>").expect("nav closes")];
+    let buttons: Vec<(String, String)> = nav
+        .split("<a href=\"#")
+        .skip(1)
+        .map(|a| {
+            let target = a[..a.find('"').unwrap()].to_string();
+            let label = a[a.find('>').unwrap() + 1..a.find("</a>").unwrap()].to_string();
+            (target, label)
+        })
+        .collect();
+    assert_eq!(
+        buttons,
+        [("p1", "1"), ("p2", "2"), ("p3", "3")].map(|(t, l)| (t.to_string(), l.to_string()))
+    );
+    // The header counts what the buttons show.
+    assert!(html.contains("3 Arabic paragraphs \u{b7}"), "count");
+    assert!(
+        html.contains(">\u{b6} 1\u{2013}2</a>"),
+        "heading of the merged bead"
+    );
+    assert!(html.contains(">\u{b6} 3</a>"));
+    // Every in-page link lands on exactly one element.
+    let (ids, links) = ids_and_links(&html);
+    for link in &links {
+        assert_eq!(ids.iter().filter(|i| *i == link).count(), 1, "#{link}");
+    }
 }
 
 #[test]
