@@ -4,9 +4,9 @@
 //! text. Reads and segments both files, loads the dictionary once, reports odd inputs as
 //! warnings on stderr, then calls the library's aligner and renderer.
 
-use super::model_args::LexiconArgs;
+use super::model_args::{parse_format, LexiconArgs, ModelArgs};
+use super::output::emit;
 use anyhow::bail;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tarjuman::align::{align_documents, check_inputs, AlignMode, AlignOptions};
@@ -56,10 +56,10 @@ pub struct Args {
     /// No warnings on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
-}
-
-fn parse_format(s: &str) -> Result<Format, String> {
-    s.parse::<Format>().map_err(|e| e.to_string())
+    /// Translate the Arabic with a model (`--model` or `--model-dir`) and add the chrF between
+    /// its translation and the English to the score; without either, no model is loaded.
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -72,8 +72,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ar = read_side(&args.ar_file, Lang::Ar, &args)?;
     let en = read_side(&args.en_file, Lang::En, &args)?;
     let lexicon = args.lexicon.load()?;
+    let translated = args.model.translate_if_given(&ar, args.quiet)?;
+    let translations = translated.as_ref().map(|(texts, _)| texts.as_slice());
     if !args.quiet {
-        for warning in check_inputs(&ar, &en, lexicon.as_ref(), None) {
+        for warning in check_inputs(&ar, &en, lexicon.as_ref(), translations) {
             // --no-lexicon asked for it: no need to say so.
             if args.lexicon.no_lexicon && warning == tarjuman::align::AlignWarning::NoLexicon {
                 continue;
@@ -89,20 +91,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         min_score: args.min_score,
         max_candidates: args.max_candidates,
     };
-    let alignment = align_documents(ar, en, &opts, lexicon.as_ref(), None);
+    let alignment = align_documents(ar, en, &opts, lexicon.as_ref(), translations);
     let rendered =
         render::render_alignment(&alignment, args.format, &tarjuman::pipeline::render_meta())?;
-    match (&args.output, rendered.as_stream()) {
-        (Some(out), _) => {
-            rendered.write(out)?;
-        }
-        (None, Some(bytes)) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-        }
-        (None, None) => bail!("this format writes several files: give -o PREFIX"),
-    }
+    emit(&rendered, args.output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
 

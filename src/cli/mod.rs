@@ -5,6 +5,7 @@ mod align;
 mod batch;
 mod model_args;
 mod models;
+mod output;
 mod progress;
 mod quotes;
 mod segment;

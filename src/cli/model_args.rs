@@ -66,6 +66,36 @@ impl ModelArgs {
         }
     }
 
+    /// Whether the user asked for a model (`--model` or `--model-dir`): commands that work
+    /// without one (align, quotes) load it only then.
+    pub fn is_given(&self) -> bool {
+        self.model.is_some() || self.model_dir.is_some()
+    }
+
+    /// When a model is asked for: the translation of every sentence of `doc` (in sentence
+    /// order) and the model that made them; `None` without `--model`/`--model-dir`.
+    pub fn translate_if_given(
+        &self,
+        doc: &tarjuman::Document,
+        quiet: bool,
+    ) -> anyhow::Result<Option<(Vec<String>, ModelInfo)>> {
+        if !self.is_given() {
+            return Ok(None);
+        }
+        self.setup_threads()?;
+        let translator = self.load_translator(quiet)?;
+        let translated = translator
+            .translate_document(doc)
+            .with_context(|| format!("translating {}", doc.origin))?;
+        let mut texts = vec![String::new(); doc.sentences.len()];
+        for t in translated {
+            if let Some(slot) = texts.get_mut(t.sentence.index()) {
+                slot.clone_from(&t.text);
+            }
+        }
+        Ok(Some((texts, translator.model_info().clone())))
+    }
+
     /// Loads the model (from `--model-dir`, or `--model` through the registry and hub) and
     /// builds the translator with the decoding options.
     pub fn load_translator(&self, quiet: bool) -> anyhow::Result<Translator> {

@@ -4,15 +4,14 @@
 //! (Debian's FreeDict pair, or `--lexicon`), matches every quote both ways and renders the
 //! report (JSON by default) to standard output or `-o`.
 
-use super::model_args::ModelArgs;
-use anyhow::Context;
-use std::io::Write;
+use super::model_args::{parse_format, LexiconArgs, ModelArgs};
+use super::output::emit;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tarjuman::align::{self, Lexicon};
+use tarjuman::align;
 use tarjuman::document::{Document, Lang};
-use tarjuman::render::{self, Format, RenderMeta, Rendered};
-use tarjuman::{read, segment, QuoteReport};
+use tarjuman::render::{self, Format};
+use tarjuman::{pipeline, read, segment, QuoteReport};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,15 +21,10 @@ pub struct Args {
     /// An English text to search for the quotes' wording; repeat for several.
     #[arg(long = "source", value_name = "EN_FILE", required = true)]
     sources: Vec<PathBuf>,
-    /// Bilingual dictionary: a dictd `.index` (beside its `.dict`/`.dict.dz`) or an
-    /// `arabic<TAB>english` TSV file. Default: Debian's FreeDict Arabic–English pair.
-    #[arg(long, value_name = "PATH")]
-    lexicon: Option<PathBuf>,
-    /// Match without a dictionary (names and numbers only).
-    #[arg(long, conflicts_with = "lexicon")]
-    no_lexicon: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
     /// Output format: json, html, md, tsv or text.
-    #[arg(long, value_name = "FORMAT", default_value = "json")]
+    #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = parse_format)]
     format: Format,
     /// Write here (atomically) instead of standard output.
     #[arg(short, long, value_name = "OUT")]
@@ -75,23 +69,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| load(p, Lang::En, args.max_bytes))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let lexicon = match (&args.lexicon, args.no_lexicon) {
-        (Some(path), _) => Some(
-            Lexicon::load(path)
-                .with_context(|| format!("cannot use --lexicon {}", path.display()))?,
-        ),
-        (None, true) => None,
-        (None, false) => {
-            let found = Lexicon::find_default();
-            if found.is_none() {
-                eprintln!(
-                    "warning: no Arabic–English dictionary found (install dict-freedict-ara-eng \
-                     or give --lexicon); matching quotes on names and numbers only"
-                );
-            }
-            found
-        }
-    };
+    let lexicon = args.lexicon.load()?;
+    if lexicon.is_none() && !args.lexicon.no_lexicon {
+        eprintln!(
+            "warning: no Arabic–English dictionary found (install dict-freedict-ara-eng \
+             or give --lexicon); matching quotes on names and numbers only"
+        );
+    }
     if ar.quotes.is_empty() {
         eprintln!(
             "note: {} has no quoted statements («…» or \"…\")",
@@ -99,22 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     // A model only when asked for: the matching works without one.
-    let (translations, model) = if args.model.model.is_some() || args.model.model_dir.is_some() {
-        args.model.setup_threads()?;
-        let translator = args.model.load_translator(args.quiet)?;
-        let translated = translator
-            .translate_document(&ar)
-            .with_context(|| format!("translating {}", args.ar.display()))?;
-        // One text per Arabic sentence, in order (the translator returns them so).
-        let mut texts = vec![String::new(); ar.sentences.len()];
-        for t in translated {
-            if let Some(slot) = texts.get_mut(t.sentence.index()) {
-                slot.clone_from(&t.text);
-            }
-        }
-        (Some(texts), Some(translator.model_info().clone()))
-    } else {
-        (None, None)
+    let (translations, model) = match args.model.translate_if_given(&ar, args.quiet)? {
+        Some((texts, info)) => (Some(texts), Some(info)),
+        None => (None, None),
     };
     let quotes = align::match_quotes(&ar, &sources, lexicon.as_ref(), translations.as_deref());
     let report = QuoteReport {
@@ -123,23 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         quotes,
         model,
     };
-    let rendered = render::render_quotes(&report, args.format, &RenderMeta::now())?;
-    match (&args.output, &rendered) {
-        (Some(path), _) => {
-            rendered.write(path)?;
-        }
-        (None, Rendered::Stream(bytes)) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|()| out.flush())
-                .context("cannot write to standard output")?;
-        }
-        (None, Rendered::Files(_)) => {
-            anyhow::bail!(
-                "format {} writes several files: give -o PREFIX",
-                args.format
-            )
-        }
-    }
+    let rendered = render::render_quotes(&report, args.format, &pipeline::render_meta())?;
+    emit(&rendered, args.output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,9 +4,9 @@
 //! the work is `pipeline` + `Translator` + `render`.
 
 use super::model_args::{parse_format, InputFormatArg, LexiconArgs, ModelArgs};
+use super::output::emit;
 use super::progress::Progress;
 use anyhow::{bail, Context};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tarjuman::pipeline;
@@ -74,16 +74,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let meta = pipeline::render_meta();
     let rendered = render::render_alignment(&alignment, args.format, &meta)?;
-    match (&args.output, rendered.as_stream()) {
-        (Some(out), _) => {
-            rendered.write(out)?;
-        }
-        (None, Some(bytes)) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-        }
-        (None, None) => bail!("this format writes several files: give -o PREFIX"),
-    }
+    emit(&rendered, args.output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
