@@ -372,3 +372,43 @@ fn cli_align_bad_inputs_name_the_file() {
     let en = std::fs::read_to_string(dir.path().join("pair.en")).unwrap();
     assert_eq!(ar.lines().count(), en.lines().count());
 }
+
+#[test]
+fn cli_align_with_a_model_translates_first_and_keeps_the_beads() {
+    // The tiny random-weight model's English is noise, so its chrF evidence is weak: the
+    // dictionary, numbers and lengths must still give the same beads as without a model.
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::common::root().join("models/tiny-marian");
+    let model = model.to_str().unwrap();
+    let with = run_align(
+        dir.path(),
+        AR_SAMPLE,
+        EN_SAMPLE,
+        &["--format", "json", "--model-dir", model, "--beam", "1", "-q"],
+    );
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let without = run_align(dir.path(), AR_SAMPLE, EN_SAMPLE, &["--format", "json"]);
+    let beads = |out: &std::process::Output| {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["beads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| (b["ar"].clone(), b["en"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(beads(&with), beads(&without));
+    // A model folder that does not exist is an error naming it, not a silent model-less run.
+    let bad = run_align(
+        dir.path(),
+        AR_SAMPLE,
+        EN_SAMPLE,
+        &["--model-dir", "/nonexistent/model"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("/nonexistent/model"));
+}
