@@ -103,12 +103,25 @@ impl<'a> Scorer<'a> {
         } else {
             1.0
         };
+        let translations: Option<Vec<NGrams>> =
+            translations.map(|t| t.iter().map(|s| NGrams::new(s)).collect());
+        let en_ngrams: Option<Vec<NGrams>> = translations
+            .as_ref()
+            .map(|_| en_texts.iter().map(|s| NGrams::new(s)).collect());
+        // chrF is evidence only when the model's translation resembles the English at all:
+        // over the whole document a real translation scores ~0.4–0.6, an unrelated text or a
+        // broken model's output under 0.15 (chrf_scale's floor). Below that, every bead would
+        // get chrF ≈ 0 and its weight would only drag the scores down, so it is left out.
+        let informative = match (&translations, &en_ngrams) {
+            (Some(tr), Some(en)) => chrf(&NGrams::sum(tr.iter()), &NGrams::sum(en.iter())) >= 0.15,
+            _ => false,
+        };
         Scorer {
             evidence,
             masks,
             ratio,
-            translations: translations.map(|t| t.iter().map(|s| NGrams::new(s)).collect()),
-            en_ngrams: translations.map(|_| en_texts.iter().map(|s| NGrams::new(s)).collect()),
+            translations: translations.filter(|_| informative),
+            en_ngrams: en_ngrams.filter(|_| informative),
         }
     }
 

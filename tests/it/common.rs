@@ -40,3 +40,21 @@ pub fn output_with_stdin(cmd: &mut std::process::Command, input: &[u8]) -> std::
     let _ = child.stdin.take().expect("stdin is piped").write_all(input);
     child.wait_with_output().expect("the command runs")
 }
+
+/// The recorded transformers outputs `tests/data/reference/NAME.json`.
+pub fn reference(name: &str) -> serde_json::Value {
+    let path = root()
+        .join("tests/data/reference")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A JSON array of token ids.
+pub fn ids(v: &serde_json::Value) -> Vec<u32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect()
+}

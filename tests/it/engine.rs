@@ -13,7 +13,7 @@ use tarjuman::model::config::EarlyStopping;
 use tarjuman::model::{AttentionPick, LoadOptions, Marian};
 use tarjuman::translate::generate::{generate, generate_capped, GenerateOptions, Generated};
 
-use crate::common::root;
+use crate::common::{ids, reference, root};
 
 fn model_dir(name: &str) -> PathBuf {
     root().join("models").join(name)
@@ -22,22 +22,6 @@ fn model_dir(name: &str) -> PathBuf {
 fn load(name: &str) -> Marian {
     Marian::load(&model_dir(name), &LoadOptions::default())
         .unwrap_or_else(|e| panic!("loading {name}: {e}"))
-}
-
-fn reference(name: &str) -> Value {
-    let path = root()
-        .join("tests/data/reference")
-        .join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap() as u32)
-        .collect()
 }
 
 fn floats(v: &Value) -> Vec<f32> {

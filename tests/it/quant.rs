@@ -8,11 +8,10 @@
 //! high-gain on purpose (14× and more OPUS-MT's initialisation), which amplifies Q8_0's
 //! rounding through the layers; its first greedy token differs (docs/readme/perf.md).
 
-use serde_json::Value;
 use tarjuman::model::{LoadOptions, Marian, Quantize};
 use tarjuman::translate::generate::{generate, GenerateOptions};
 
-use crate::common::root;
+use crate::common::{ids, reference, root};
 
 /// Largest |int8 − fp32| first-step logit allowed on the tiny model. Its weights are
 /// deliberately high-gain (so that random outputs differ), which amplifies Q8_0's rounding
@@ -49,20 +48,6 @@ fn load(quantize: Quantize) -> Marian {
         .unwrap_or_else(|e| panic!("loading tiny-marian ({quantize}): {e}"))
 }
 
-fn reference() -> Value {
-    let path = root().join("tests/data/reference/tiny-marian.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ids(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap() as u32)
-        .collect()
-}
-
 fn first_step_logits(model: &Marian, source: &[u32]) -> Vec<f32> {
     let enc = model.encode(&[source]).unwrap();
     let mut state = model.start_decoder(&enc, 4).unwrap();
@@ -83,7 +68,7 @@ fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 fn int8_first_step_logits_within_tolerance_of_fp32() {
     let fp32 = load(Quantize::None);
     let int8 = load(Quantize::Int8);
-    let reference = reference();
+    let reference = reference("tiny-marian");
     for case in reference["tensors"].as_array().unwrap() {
         let source = ids(&case["input_ids"]);
         let want: Vec<f32> = case["first_step_logits"]
@@ -120,7 +105,7 @@ fn int8_first_step_logits_within_tolerance_of_fp32() {
 #[test]
 fn int8_greedy_output_does_not_depend_on_batch_neighbours() {
     let int8 = load(Quantize::Int8);
-    let reference = reference();
+    let reference = reference("tiny-marian");
     let runs = &reference["greedy"];
     let mut opts = GenerateOptions::for_model(&int8);
     opts.num_beams = 1;
