@@ -699,9 +699,38 @@ fn locate(
             candidates.push(found(span, LINK_SCORE.max(sim), None));
         }
     }
-    candidates
+    let best = candidates
         .into_iter()
-        .max_by(|x, y| x.score.total_cmp(&y.score))
+        .max_by(|x, y| x.score.total_cmp(&y.score));
+    // Arabic articles often keep a name in Latin letters ("البنك الدولي (World Bank)",
+    // "وكالة Reuters"): when nothing better is found, the same characters are the name.
+    best.or_else(|| {
+        let span = (!matches!(m.kind, Some(EntityKind::Number | EntityKind::Date)))
+            .then(|| find_verbatim(&m.text, a))
+            .flatten()?;
+        Some(found(span, VERBATIM_SCORE, None))
+    })
+}
+
+/// Score of a name written in the same Latin letters on both sides.
+const VERBATIM_SCORE: f32 = 0.95;
+
+/// Where `name` stands, letter for letter (ASCII case ignored), as whole words in the Arabic
+/// sentence.
+fn find_verbatim(name: &str, a: &ArSentence<'_>) -> Option<Span> {
+    if name.is_empty() || !name.is_ascii() {
+        return None;
+    }
+    let hay = a.text.as_bytes();
+    let needle = name.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric();
+    (0..=hay.len().checked_sub(needle.len())?)
+        .find(|&i| {
+            hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+                && (i == 0 || !is_word(hay[i - 1]))
+                && hay.get(i + needle.len()).is_none_or(|&b| !is_word(b))
+        })
+        .map(|i| Span::new(a.offset + i, a.offset + i + needle.len()))
 }
 
 /// What may stand before a name in the same word: a proclitic, the article, or both
@@ -1128,6 +1157,30 @@ mod tests {
             got.iter()
                 .all(|(_, en, _, _)| !en.contains("Kanter") && !en.contains("Mohammed")),
             "{got:?}"
+        );
+    }
+
+    #[test]
+    fn latin_names_inside_the_arabic_pair_letter_for_letter() {
+        let mut al = aligned(
+            &["وقالت وكالة Reuters إن شركة OpenAI تعمل في Bloomberg Tower."],
+            &["Reuters said OpenAI works in Bloomberg Tower."],
+        );
+        link_entities(&mut al, None);
+        let got = pairs(&al);
+        for name in ["Reuters", "OpenAI", "Bloomberg Tower"] {
+            assert!(
+                got.iter().any(|(ar, en, _, _)| *ar == name && *en == name),
+                "{name}: {got:?}"
+            );
+        }
+        // Only whole words: "Reuter" inside "Reuters" is not a place for a name "Reuter".
+        let mut al = aligned(&["وقالت وكالة Reuters ذلك."], &["Reuter spoke."]);
+        link_entities(&mut al, None);
+        assert!(
+            pairs(&al).iter().all(|(ar, _, _, _)| *ar != "Reuter"),
+            "{:?}",
+            pairs(&al)
         );
     }
 
