@@ -13,7 +13,7 @@ use tarjuman::model::config::EarlyStopping;
 use tarjuman::model::{AttentionPick, LoadOptions, Marian};
 use tarjuman::translate::generate::{generate, generate_capped, GenerateOptions, Generated};
 
-use crate::common::{ids, reference, root};
+use crate::common::{ids, max_abs_diff, reference, root};
 
 fn model_dir(name: &str) -> PathBuf {
     root().join("models").join(name)
@@ -61,14 +61,6 @@ fn encoder_states(model: &Marian, source: &[u32]) -> Vec<f32> {
     let hidden = model.encode(&[source]).unwrap().hidden;
     assert_eq!(hidden.dtype(), DType::F32);
     hidden.flatten_all().unwrap().to_vec1().unwrap()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 fn options(model: &Marian, settings: &Value) -> GenerateOptions {

@@ -11,7 +11,7 @@
 use tarjuman::model::{LoadOptions, Marian, Quantize};
 use tarjuman::translate::generate::{generate, GenerateOptions};
 
-use crate::common::{ids, reference, root};
+use crate::common::{ids, max_abs_diff, reference, root};
 
 /// Largest |int8 − fp32| first-step logit allowed on the tiny model. Its weights are
 /// deliberately high-gain (so that random outputs differ), which amplifies Q8_0's rounding
@@ -54,14 +54,6 @@ fn first_step_logits(model: &Marian, source: &[u32]) -> Vec<f32> {
     let start = model.config().decoder_start_token_id;
     let step = model.decode_step(&mut state, &[start], None).unwrap();
     step.logits.flatten_all().unwrap().to_vec1().unwrap()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 #[test]
