@@ -22,12 +22,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use candle_core::{DType, Device, IndexOp, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
 use crate::model::files::ModelFiles;
+use crate::model::kernels::dense::PackedMatrix;
 use crate::model::linear::Linear;
 use crate::model::quant::Quantize;
 use crate::model::weights::{TensorSpec, Weights};
@@ -249,6 +251,37 @@ struct DecoderLayer {
     ffn_norm: LayerNorm,
 }
 
+/// An embedding table: a tensor, or the packed output layer it is tied to (one copy in memory).
+#[derive(Debug, Clone)]
+enum Table {
+    Tensor(Tensor),
+    Packed(Arc<PackedMatrix>),
+}
+
+impl Table {
+    /// The rows of `ids` (flat), `(ids.len(), d)`.
+    fn lookup(&self, ids: &Tensor) -> Result<Tensor> {
+        match self {
+            Self::Tensor(t) => Ok(t.index_select(ids, 0)?),
+            Self::Packed(p) => {
+                let ids = ids.to_vec1::<u32>()?;
+                if let Some(bad) = ids.iter().find(|&&id| id as usize >= p.rows()) {
+                    return Err(Error::Setting {
+                        name: "token".into(),
+                        reason: format!("id {bad} is outside the table of {}", p.rows()),
+                    });
+                }
+                let d = p.cols();
+                let mut rows = vec![0f32; ids.len() * d];
+                for (&id, dst) in ids.iter().zip(rows.chunks_exact_mut(d.max(1))) {
+                    p.row(id as usize, dst);
+                }
+                Ok(Tensor::from_vec(rows, (ids.len(), d), &Device::Cpu)?)
+            }
+        }
+    }
+}
+
 /// A loaded Marian model.
 #[derive(Debug, Clone)]
 pub struct Marian {
@@ -256,8 +289,8 @@ pub struct Marian {
     generation: GenerationConfig,
     device: Device,
     dtype: DType,
-    encoder_embed: Tensor,
-    decoder_embed: Tensor,
+    encoder_embed: Table,
+    decoder_embed: Table,
     /// `(max_positions, d_model)` sinusoids, shared by encoder and decoder.
     positions: Tensor,
     encoder: Vec<EncoderLayer>,
@@ -546,6 +579,17 @@ impl Marian {
                 ffn_norm: b.norm(&format!("{p}.final_layer_norm"), eps)?,
             });
         }
+        let output = Linear::new(lm_head, final_logits_bias, opts.quantize)?;
+        // A table tied to a packed output layer reads its rows there: the float copy goes.
+        let table = |t: Tensor, tied: bool| match output.packed() {
+            Some(p) if tied => Table::Packed(p.clone()),
+            _ => Table::Tensor(t),
+        };
+        let decoder_embed = table(decoder_embed, config.tie_word_embeddings);
+        let encoder_embed = table(
+            encoder_embed,
+            config.tie_word_embeddings && config.share_encoder_decoder_embeddings,
+        );
         let n_pos = config.max_position_embeddings;
         let positions = Tensor::from_vec(sinusoids(n_pos, d), (n_pos, d), &opts.device)?
             .to_dtype(opts.dtype)?;
@@ -564,7 +608,7 @@ impl Marian {
             positions,
             encoder,
             decoder,
-            output: Linear::new(lm_head, final_logits_bias, opts.quantize)?,
+            output,
         })
     }
 
@@ -656,9 +700,9 @@ impl Marian {
     }
 
     /// Token embeddings × scale + positions `start..start+len`, `(b, len, d)`.
-    fn embed(&self, table: &Tensor, ids: &Tensor, start: usize) -> Result<Tensor> {
+    fn embed(&self, table: &Table, ids: &Tensor, start: usize) -> Result<Tensor> {
         let (b, len) = ids.dims2()?;
-        let x = table.index_select(&ids.flatten_all()?, 0)?;
+        let x = table.lookup(&ids.flatten_all()?)?;
         let x = (x * self.embed_scale)?.reshape((b, len, self.config.d_model))?;
         let pos = self.positions.narrow(0, start, len)?;
         Ok(x.broadcast_add(&pos)?)

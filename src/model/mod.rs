@@ -24,6 +24,7 @@ pub mod weights;
 pub use config::{GenerationConfig, MarianConfig};
 pub use marian::{AttentionPick, LoadOptions, Marian};
 
+pub(crate) mod kernels;
 pub(crate) mod linear;
 pub mod quant;
 pub(crate) mod safetensors_read;

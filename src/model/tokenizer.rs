@@ -712,7 +712,7 @@ impl CharsMap {
             .try_into()
             .map_err(|_| bad())?;
         let trie_len = u32::from_le_bytes(size) as usize;
-        if trie_len % 4 != 0 || trie_len == 0 || 4 + trie_len > blob.len() {
+        if !trie_len.is_multiple_of(4) || trie_len == 0 || 4 + trie_len > blob.len() {
             return Err(bad());
         }
         let units = blob[4..4 + trie_len]

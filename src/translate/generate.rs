@@ -210,15 +210,7 @@ impl Processors {
 
 /// In-place log-softmax (x − max − log Σ exp(x − max)).
 fn log_softmax(xs: &mut [f32]) {
-    let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    if !max.is_finite() {
-        return;
-    }
-    let sum: f32 = xs.iter().map(|&x| (x - max).exp()).sum();
-    let log_sum = sum.ln();
-    for x in xs.iter_mut() {
-        *x = *x - max - log_sum;
-    }
+    crate::model::kernels::softmax::log_softmax(xs);
 }
 
 /// Index of the first maximum (as `torch.argmax`).
