@@ -46,8 +46,8 @@ pub struct ModelArgs {
     /// No end of sentence before this many tokens.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_new_tokens: usize,
-    /// Weights of the linear layers: none (fp32) or int8 (Q8_0; CPU only, faster and 3.8× less
-    /// memory for the matmuls, logits close to but not equal to fp32).
+    /// Weights of the linear layers: none (fp32) or int8 (per-row scales; CPU only, faster and
+    /// 4× less memory for the matmuls, logits close to but not equal to fp32).
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub quantize: tarjuman::model::Quantize,
     /// Source tokens per batch, padding included: speed and memory, never results.

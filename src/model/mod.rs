@@ -9,7 +9,8 @@
 //! - [`weights`]: safetensors (read tensor by tensor, see `safetensors_read`) or PyTorch
 //!   checkpoints, shape-checked.
 //! - [`marian`]: the encoder-decoder on candle: padding masks, KV cache, attention output.
-//! - [`quant`]: the `--quantize` mode; `linear` applies it to every projection (Q8_0 int8).
+//! - [`quant`]: the `--quantize` mode; `linear` applies it to every projection, on the
+//!   engine's own CPU kernels (`kernels`: packed fp32 with AVX-512, int8 with VNNI).
 
 pub mod config;
 pub mod files;

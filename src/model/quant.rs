@@ -1,11 +1,11 @@
 //! Weight quantization modes for loading a model: the `--quantize` setting.
 //!
 //! Takes the user's word (`none`/`fp32`, `int8`) and gives a [`Quantize`] that
-//! [`super::linear::Linear::new`] applies to every linear layer at load time. Int8 uses
-//! candle's Q8_0 format (blocks of 32 weights sharing one f16 scale, activations quantized the
-//! same way on the fly) because candle's CPU kernels for it are vectorised and multithreaded,
-//! and it cuts the memory of the matmul weights by 3.8× with logits close to fp32 (the
-//! tolerance is checked by the tests in `tests/it/quant.rs`).
+//! [`super::linear::Linear::new`] applies to every linear layer at load time. Int8 stores each
+//! weight row as 8-bit integers with one scale, quantizes each activation row the same way at
+//! every product and sums the products exactly in 32-bit integers (the engine's kernel,
+//! `kernels::int8`: AVX-512 VNNI where the CPU has it). It cuts the memory of the matmul weights
+//! by 4× with logits close to fp32 (the tolerance is checked by `tests/it/quant.rs`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +18,7 @@ pub enum Quantize {
     /// Weights as loaded (fp32 by default): the reference arithmetic.
     #[default]
     None,
-    /// Linear layers (attention, feed-forward and the output projection) in Q8_0; embeddings,
+    /// Linear layers (attention, feed-forward and the output projection) in int8; embeddings,
     /// layer norms and biases stay in float.
     Int8,
 }

@@ -11,7 +11,7 @@
 //!
 //! AVX-512 CPUs only ([`available`]); elsewhere layers keep candle's matmul.
 
-use super::{for_column_chunks, Out};
+use super::{for_column_chunks, written, Out};
 
 /// Outputs per tile (two AVX-512 registers).
 const TILE: usize = 32;
@@ -87,18 +87,19 @@ impl PackedMatrix {
         let (n, k) = (self.n, self.k);
         assert_eq!(x.len(), m * k, "x is not {m}×{k}");
         assert_eq!(bias.len(), n, "bias is not {n} long");
-        let mut y = vec![0f32; m * n];
-        let out = Out(y.as_mut_ptr());
-        for_column_chunks(n, TILE, m * n * k, |lo, hi| {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX-512 checked; sizes checked above; columns lo..hi are this piece's.
-            unsafe {
-                self.columns(x, m, bias, lo, hi, out)
-            };
-            #[cfg(not(target_arch = "x86_64"))]
-            let _ = (lo, hi, out);
-        });
-        y
+        // SAFETY: every element is written: all rows of every column piece.
+        unsafe {
+            written(m * n, |out| {
+                for_column_chunks(n, TILE, m * n * k, |lo, hi| {
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: AVX-512 checked; sizes checked above; columns lo..hi are this
+                    // piece's.
+                    self.columns(x, m, bias, lo, hi, out);
+                    #[cfg(not(target_arch = "x86_64"))]
+                    let _ = (lo, hi, out);
+                })
+            })
+        }
     }
 
     /// Output columns `lo..hi` (`lo` a multiple of 32) for every row.

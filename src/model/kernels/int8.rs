@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use super::{for_column_chunks, Out};
+use super::{for_column_chunks, written, Out};
 
 /// Outputs per block (one AVX-512 register of i32).
 const LANES: usize = 16;
@@ -98,27 +98,64 @@ impl Int8Matrix {
     pub(crate) fn matmul(&self, x: &[f32], m: usize, bias: &[f32]) -> Vec<f32> {
         assert_eq!(x.len(), m * self.k, "x is not {m}×{}", self.k);
         assert_eq!(bias.len(), self.n, "bias is not {} long", self.n);
-        let (xq, xs) = quantize_rows(x, m, self.k, self.kp);
-        let mut y = vec![0f32; m * self.n];
-        let out = Out(y.as_mut_ptr());
-        let tile_cols = TILE_BLOCKS * LANES;
         let vnni = vnni_available();
-        for_column_chunks(self.n, tile_cols, m * self.n * self.k, |lo, hi| {
-            let mut acc = [0i32; TILE_ROWS * TILE_BLOCKS * LANES];
-            let mut o = lo;
-            while o < hi {
-                let mut r = 0;
-                while r < m {
-                    let rows = (m - r).min(TILE_ROWS);
-                    self.tile(&xq[r * self.kp..], rows, o / LANES, &mut acc, vnni);
-                    // SAFETY: rows r..r+rows and columns o..min(o+32, hi) are this piece's.
-                    unsafe { self.epilogue(&acc, rows, r, o, hi, &xs, bias, out) };
-                    r += rows;
-                }
-                o += tile_cols;
+        let (xq, xs) = if vnni {
+            // SAFETY: AVX-512 checked (the same code, vectorised wider).
+            #[cfg(target_arch = "x86_64")]
+            unsafe {
+                avx512::quantize_rows(x, m, self.k, self.kp)
             }
-        });
-        y
+            #[cfg(not(target_arch = "x86_64"))]
+            quantize_rows(x, m, self.k, self.kp)
+        } else {
+            quantize_rows(x, m, self.k, self.kp)
+        };
+        // SAFETY: `columns` writes every element: all rows of every column piece.
+        unsafe {
+            written(m * self.n, |out| {
+                let work = m * self.n * self.k;
+                for_column_chunks(self.n, TILE_BLOCKS * LANES, work, |lo, hi| {
+                    self.columns(&xq, &xs, m, bias, lo, hi, vnni, out)
+                })
+            })
+        }
+    }
+
+    /// Output columns `lo..hi` (`lo` a multiple of 32) for every row.
+    #[allow(clippy::too_many_arguments)]
+    fn columns(
+        &self,
+        xq: &[u8],
+        xs: &[f32],
+        m: usize,
+        bias: &[f32],
+        lo: usize,
+        hi: usize,
+        vnni: bool,
+        out: Out,
+    ) {
+        let mut acc = [0i32; TILE_ROWS * TILE_BLOCKS * LANES];
+        let mut o = lo;
+        while o < hi {
+            let mut r = 0;
+            while r < m {
+                let rows = (m - r).min(TILE_ROWS);
+                self.tile(&xq[r * self.kp..], rows, o / LANES, &mut acc, vnni);
+                // SAFETY: rows r..r+rows and columns o..min(o+32, hi) are this piece's; the
+                // AVX-512 build runs only where VNNI (hence AVX-512) was detected.
+                unsafe {
+                    #[cfg(target_arch = "x86_64")]
+                    if vnni {
+                        avx512::epilogue(self, &acc, rows, r, o, hi, xs, bias, out);
+                        r += rows;
+                        continue;
+                    }
+                    self.epilogue(&acc, rows, r, o, hi, xs, bias, out);
+                }
+                r += rows;
+            }
+            o += TILE_BLOCKS * LANES;
+        }
     }
 
     /// i32 sums of `rows` activation rows (stride `kp`) against blocks `block..block + 2`:
@@ -156,6 +193,7 @@ impl Int8Matrix {
     /// `out` must point at an `m × n` buffer with `r0 + rows <= m`, and no other thread may
     /// write those elements.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     unsafe fn epilogue(
         &self,
         acc: &[i32],
@@ -200,6 +238,7 @@ pub(crate) fn vnni_available() -> bool {
 }
 
 /// Rows quantized to `q + 128` bytes (padded to `kp` with the zero point, 128) and their scales.
+#[inline(always)]
 fn quantize_rows(x: &[f32], m: usize, k: usize, kp: usize) -> (Vec<u8>, Vec<f32>) {
     let mut q = vec![128u8; m * kp];
     let mut scales = vec![0f32; m];
@@ -247,7 +286,36 @@ fn portable_tile(xq: &[u8], kp: usize, rows: usize, w: &[i8], quads: usize, acc:
 mod avx512 {
     use std::arch::x86_64::*;
 
-    use super::{LANES, TILE_BLOCKS};
+    use super::{Int8Matrix, Out, LANES, TILE_BLOCKS};
+
+    /// [`super::quantize_rows`] compiled for AVX-512 (the same operations, identical results).
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(super) unsafe fn quantize_rows(
+        x: &[f32],
+        m: usize,
+        k: usize,
+        kp: usize,
+    ) -> (Vec<u8>, Vec<f32>) {
+        super::quantize_rows(x, m, k, kp)
+    }
+
+    /// [`Int8Matrix::epilogue`] compiled for AVX-512 (separate multiply and add, as there:
+    /// identical results).
+    #[target_feature(enable = "avx512f")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn epilogue(
+        m: &Int8Matrix,
+        acc: &[i32],
+        rows: usize,
+        r0: usize,
+        o0: usize,
+        hi: usize,
+        xs: &[f32],
+        bias: &[f32],
+        out: Out,
+    ) {
+        m.epilogue(acc, rows, r0, o0, hi, xs, bias, out)
+    }
 
     /// `R` rows against two blocks: 2·R accumulators of 16 outputs, one `vpdpbusd` per
     /// block, row and group of 4 inputs.

@@ -32,6 +32,19 @@ pub(crate) struct Out(pub *mut f32);
 unsafe impl Send for Out {}
 unsafe impl Sync for Out {}
 
+/// A vector of `len` floats filled by `fill` through the pointer it is given (no zeroing first:
+/// a step's logits are 16 MB at 64 rows).
+///
+/// # Safety
+/// `fill` must write all `len` elements before it returns.
+pub(crate) unsafe fn written(len: usize, fill: impl FnOnce(Out)) -> Vec<f32> {
+    let mut y = Vec::with_capacity(len);
+    fill(Out(y.as_mut_ptr()));
+    // SAFETY: the caller guarantees that all `len` elements are initialised.
+    unsafe { y.set_len(len) };
+    y
+}
+
 /// Calls `f(lo, hi)` over `[0, n)` cut into pieces whose bounds are multiples of `align`
 /// (the last ends at `n`), in parallel when `work` multiply-adds justify it.
 pub(crate) fn for_column_chunks(
