@@ -85,18 +85,37 @@ impl Linear {
         let out = self.out_dim()?;
         let y = match self {
             Self::Dense { weight, bias } => weight.matmul(&x2.t()?)?.t()?.broadcast_add(bias)?,
-            Self::Packed { weight, bias } => {
-                let y = with_f32(&x2, |x| weight.matmul(x, rows, bias))?;
-                Tensor::from_vec(y, (rows, out), x.device())?
-            }
-            Self::Int8 { weight, bias } => {
-                let y = with_f32(&x2, |x| weight.matmul(x, rows, bias))?;
+            _ => {
+                let y = self.own_kernel(&x2, rows)?.unwrap_or_default();
                 Tensor::from_vec(y, (rows, out), x.device())?
             }
         };
         let mut shape = lead.to_vec();
         shape.push(out);
         Ok(y.reshape(shape)?)
+    }
+
+    /// `forward` of a `(rows, in)` input as a flat f32 vector, `rows × out` (the step's logits:
+    /// the engine's kernels hand their buffer over, no copy).
+    pub(crate) fn forward_vec(&self, x: &Tensor) -> Result<Vec<f32>> {
+        let rows = x.dim(0)?;
+        match self.own_kernel(x, rows)? {
+            Some(y) => Ok(y),
+            None => Ok(self
+                .forward(x)?
+                .flatten_all()?
+                .to_dtype(DType::F32)?
+                .to_vec1()?),
+        }
+    }
+
+    /// The product on the engine's kernels, for the layers that have them.
+    fn own_kernel(&self, x2: &Tensor, rows: usize) -> Result<Option<Vec<f32>>> {
+        Ok(match self {
+            Self::Dense { .. } => None,
+            Self::Packed { weight, bias } => Some(with_f32(x2, |x| weight.matmul(x, rows, bias))?),
+            Self::Int8 { weight, bias } => Some(with_f32(x2, |x| weight.matmul(x, rows, bias))?),
+        })
     }
 }
 

@@ -345,8 +345,10 @@ pub struct AttentionPick {
 /// What one decoder step gives.
 #[derive(Debug)]
 pub struct StepOutput {
-    /// `(rows, target_vocab)` next-token logits, f32.
-    pub logits: Tensor,
+    /// Next-token logits, row after row: `rows × vocab` f32.
+    pub logits: Vec<f32>,
+    /// The target vocabulary size (the length of a row of `logits`).
+    pub vocab: usize,
     /// Per row, the picked cross-attention over that row's source tokens (padding cut off).
     pub attention: Option<Vec<Vec<f32>>>,
 }
@@ -824,12 +826,17 @@ impl Marian {
         let hidden = x.reshape((rows, self.config.d_model))?;
         // The output layer is a `Linear` over the embedding table (shared, not copied): dense,
         // it computes logitsᵀ = E hᵀ with the table as gemm's contiguous left-hand side.
-        let logits = self.output.forward(&hidden)?.to_dtype(DType::F32)?;
+        let logits = self.output.forward_vec(&hidden)?;
+        let vocab = self.output.out_dim()?;
         let attention = match (pick, picked) {
             (Some(p), Some(probs)) => Some(state.attention_rows(&probs, p.head)?),
             _ => None,
         };
-        Ok(StepOutput { logits, attention })
+        Ok(StepOutput {
+            logits,
+            vocab,
+            attention,
+        })
     }
 }
 

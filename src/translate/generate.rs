@@ -224,12 +224,6 @@ fn argmax(xs: &[f32]) -> usize {
     best
 }
 
-/// A step's logits as one flat f32 vector, `rows × vocab`.
-fn logits_rows(logits: &candle_core::Tensor) -> Result<(Vec<f32>, usize)> {
-    let vocab = logits.dim(1)?;
-    Ok((logits.flatten_all()?.to_vec1::<f32>()?, vocab))
-}
-
 fn greedy(
     model: &Marian,
     state: &mut DecoderState,
@@ -251,7 +245,7 @@ fn greedy(
     loop {
         let step = state.steps();
         let so = model.decode_step(state, &tokens, opts.alignment_head)?;
-        let (mut logits, vocab) = logits_rows(&so.logits)?;
+        let (mut logits, vocab) = (so.logits, so.vocab);
         let mut attention = so.attention.map(Vec::into_iter);
         let mut keep = Vec::with_capacity(active.len());
         let mut next = Vec::with_capacity(active.len());
@@ -378,7 +372,7 @@ fn beam_search(
         let step = state.steps();
         let rows_per = state.rows() / state.sentences();
         let so = model.decode_step(state, &tokens, opts.alignment_head)?;
-        let (mut logits, vocab) = logits_rows(&so.logits)?;
+        let (mut logits, vocab) = (so.logits, so.vocab);
         let attention = so.attention;
         let mut keep_sentences = Vec::new();
         let mut keep_rows = Vec::new();

@@ -86,15 +86,7 @@ fn forced_logprobs(model: &Marian, source: &[u32], seq: &[u32]) -> Vec<Vec<f64>>
     let mut rows = Vec::new();
     for &next in seq {
         let step = model.decode_step(&mut state, &[token], None).unwrap();
-        let logits: Vec<f64> = step
-            .logits
-            .flatten_all()
-            .unwrap()
-            .to_vec1::<f32>()
-            .unwrap()
-            .into_iter()
-            .map(f64::from)
-            .collect();
+        let logits: Vec<f64> = step.logits.into_iter().map(f64::from).collect();
         let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let lse = max + logits.iter().map(|x| (x - max).exp()).sum::<f64>().ln();
         rows.push(logits.iter().map(|x| x - lse).collect());
@@ -230,7 +222,7 @@ fn encoder_output_and_first_logits_match_transformers() {
         );
         let mut state = model.start_decoder(&enc, 4).unwrap();
         let step = model.decode_step(&mut state, &[start], None).unwrap();
-        let logits: Vec<f32> = step.logits.flatten_all().unwrap().to_vec1().unwrap();
+        let logits: Vec<f32> = step.logits;
         let diff = scaled_diff(&logits, &floats(&case["first_step_logits"]));
         assert!(
             diff < 1e-4,

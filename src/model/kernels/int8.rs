@@ -288,7 +288,9 @@ mod avx512 {
 
     use super::{Int8Matrix, Out, LANES, TILE_BLOCKS};
 
-    /// [`super::quantize_rows`] compiled for AVX-512 (the same operations, identical results).
+    /// [`super::quantize_rows`] with AVX-512: the same scale, the same product `v · inv`, the
+    /// conversion rounding to nearest even as `round_even` does, the same clamp: identical
+    /// bytes for finite inputs.
     #[target_feature(enable = "avx512f,avx512bw")]
     pub(super) unsafe fn quantize_rows(
         x: &[f32],
@@ -296,7 +298,53 @@ mod avx512 {
         k: usize,
         kp: usize,
     ) -> (Vec<u8>, Vec<f32>) {
-        super::quantize_rows(x, m, k, kp)
+        let mut q = vec![128u8; m * kp];
+        let mut scales = vec![0f32; m];
+        let full = k / 16 * 16;
+        let tail: __mmask16 = ((1u32 << (k - full)) - 1) as u16;
+        for (r, scale) in scales.iter_mut().enumerate() {
+            let row = x.as_ptr().add(r * k);
+            let mut mv = _mm512_setzero_ps();
+            let mut i = 0;
+            while i < full {
+                mv = _mm512_max_ps(mv, _mm512_abs_ps(_mm512_loadu_ps(row.add(i))));
+                i += 16;
+            }
+            mv = _mm512_max_ps(
+                mv,
+                _mm512_abs_ps(_mm512_maskz_loadu_ps(tail, row.add(full))),
+            );
+            let amax = _mm512_reduce_max_ps(mv);
+            if amax == 0.0 || !amax.is_finite() {
+                continue;
+            }
+            let inv = _mm512_set1_ps(127.0 / amax);
+            *scale = amax / 127.0;
+            let dst = q.as_mut_ptr().add(r * kp);
+            let (lo, hi, off) = (
+                _mm512_set1_epi32(-127),
+                _mm512_set1_epi32(127),
+                _mm512_set1_epi32(128),
+            );
+            let quant = |v: __m512| {
+                let n = _mm512_cvtps_epi32(_mm512_mul_ps(v, inv));
+                _mm512_cvtepi32_epi8(_mm512_add_epi32(
+                    _mm512_min_epi32(_mm512_max_epi32(n, lo), hi),
+                    off,
+                ))
+            };
+            i = 0;
+            while i < full {
+                let b = quant(_mm512_loadu_ps(row.add(i)));
+                _mm_storeu_si128(dst.add(i) as *mut __m128i, b);
+                i += 16;
+            }
+            if tail != 0 {
+                let b = quant(_mm512_maskz_loadu_ps(tail, row.add(full)));
+                _mm_mask_storeu_epi8(dst.add(full) as *mut i8, tail, b);
+            }
+        }
+        (q, scales)
     }
 
     /// [`Int8Matrix::epilogue`] compiled for AVX-512 (separate multiply and add, as there:
@@ -438,6 +486,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The AVX-512 activation quantizer gives the portable one's bytes and scales.
+    #[test]
+    fn vector_quantizer_equals_the_portable_one() {
+        if !vnni_available() {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI");
+            return;
+        }
+        for (m, k) in [(1, 1), (3, 17), (5, 64), (2, 100)] {
+            let mut x = ramp(m * k, 0.6);
+            x[0] = 0.0;
+            x.iter_mut().step_by(7).for_each(|v| *v *= 3.0);
+            let kp = k.div_ceil(4) * 4;
+            // SAFETY: AVX-512 checked above.
+            let fast = unsafe { avx512::quantize_rows(&x, m, k, kp) };
+            assert_eq!(fast, quantize_rows(&x, m, k, kp), "{m}×{k}");
+        }
+        let zeros = vec![0f32; 40];
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { avx512::quantize_rows(&zeros, 2, 20, 20) },
+            quantize_rows(&zeros, 2, 20, 20)
+        );
     }
 
     /// A row's result is the same alone and in a batch (per-row activation scales).
