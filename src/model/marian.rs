@@ -454,18 +454,29 @@ impl Names {
     }
 }
 
-/// Builds layers from loaded tensors; a tensor that is not there is a bug in [`Names::specs`],
-/// reported as an error rather than a panic.
+/// Builds layers, reading each tensor from the (checked) file when its layer is built, so that
+/// a layer's float weight is gone once the layer holds its own form of it; a tensor that is
+/// not there is a bug in [`Names::specs`], reported as an error rather than a panic.
 struct Builder<'a> {
-    tensors: HashMap<String, Tensor>,
-    path: &'a Path,
+    weights: &'a Weights,
+    specs: HashMap<String, TensorSpec>,
+    device: Device,
+    dtype: DType,
     quantize: Quantize,
 }
 
 impl Builder<'_> {
+    fn take_optional(&mut self, name: &str) -> Result<Option<Tensor>> {
+        let spec = self.specs.get(name).ok_or_else(|| Error::ModelFile {
+            path: self.weights.path().to_path_buf(),
+            reason: format!("tensor {name} is not part of the model"),
+        })?;
+        self.weights.load(spec, &self.device, self.dtype)
+    }
+
     fn take(&mut self, name: &str) -> Result<Tensor> {
-        self.tensors.remove(name).ok_or_else(|| Error::ModelFile {
-            path: self.path.to_path_buf(),
+        self.take_optional(name)?.ok_or_else(|| Error::ModelFile {
+            path: self.weights.path().to_path_buf(),
             reason: format!("tensor {name} was not loaded"),
         })
     }
@@ -534,11 +545,16 @@ impl Marian {
         opts: &LoadOptions,
     ) -> Result<Self> {
         let specs = Names::specs(&config);
-        let tensors = weights.load_all(&specs, &opts.device, opts.dtype)?;
+        weights.check(&specs)?;
         let d = config.d_model;
         let mut b = Builder {
-            tensors,
-            path: weights.path(),
+            weights,
+            specs: specs
+                .iter()
+                .map(|s| (s.key().to_string(), s.clone()))
+                .collect(),
+            device: opts.device.clone(),
+            dtype: opts.dtype,
             quantize: opts.quantize,
         };
         let encoder_embed = b.take(specs[0].key())?;
@@ -553,10 +569,22 @@ impl Marian {
             b.take("lm_head.weight")?
         };
         let target = config.target_vocab_size();
-        let final_logits_bias = match b.tensors.remove("final_logits_bias") {
+        let final_logits_bias = match b.take_optional("final_logits_bias")? {
             Some(t) => t.reshape(target)?,
             None => Tensor::zeros(target, opts.dtype, &opts.device)?,
         };
+        // The output layer first: once it is built, a table tied to a packed output layer reads
+        // its rows there and the float table goes, before the layers are read (peak memory).
+        let output = Linear::new(lm_head, final_logits_bias, opts.quantize)?;
+        let table = |t: Tensor, tied: bool| match output.packed() {
+            Some(p) if tied => Table::Packed(p.clone()),
+            _ => Table::Tensor(t),
+        };
+        let decoder_embed = table(decoder_embed, config.tie_word_embeddings);
+        let encoder_embed = table(
+            encoder_embed,
+            config.tie_word_embeddings && config.share_encoder_decoder_embeddings,
+        );
         let eps = config.layer_norm_eps;
         let mut encoder = Vec::with_capacity(config.encoder_layers);
         for i in 0..config.encoder_layers {
@@ -581,17 +609,6 @@ impl Marian {
                 ffn_norm: b.norm(&format!("{p}.final_layer_norm"), eps)?,
             });
         }
-        let output = Linear::new(lm_head, final_logits_bias, opts.quantize)?;
-        // A table tied to a packed output layer reads its rows there: the float copy goes.
-        let table = |t: Tensor, tied: bool| match output.packed() {
-            Some(p) if tied => Table::Packed(p.clone()),
-            _ => Table::Tensor(t),
-        };
-        let decoder_embed = table(decoder_embed, config.tie_word_embeddings);
-        let encoder_embed = table(
-            encoder_embed,
-            config.tie_word_embeddings && config.share_encoder_decoder_embeddings,
-        );
         let n_pos = config.max_position_embeddings;
         let positions = Tensor::from_vec(sinusoids(n_pos, d), (n_pos, d), &opts.device)?
             .to_dtype(opts.dtype)?;

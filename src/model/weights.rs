@@ -196,6 +196,16 @@ impl Weights {
         Ok(out)
     }
 
+    /// Loads one tensor of specs already [`check`](Self::check)ed, in `dtype` on `device`:
+    /// `None` for an absent optional one. Loading tensor by tensor while building lets a
+    /// converted layer's float weight go before the next is read.
+    pub fn load(&self, spec: &TensorSpec, device: &Device, dtype: DType) -> Result<Option<Tensor>> {
+        match self.stored_name(spec) {
+            Some(name) => Ok(Some(self.read(name, device, dtype)?)),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, name: &str, device: &Device, dtype: DType) -> Result<Tensor> {
         let loaded = match &self.store {
             Store::Safetensors(st) => return st.read(name, device, dtype),

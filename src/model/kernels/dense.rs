@@ -51,16 +51,21 @@ impl std::fmt::Debug for PackedMatrix {
 
 impl PackedMatrix {
     pub(crate) fn pack(w: &[f32], n: usize, k: usize) -> Self {
+        use rayon::prelude::*;
         assert_eq!(w.len(), n * k, "weight is not {n}×{k}");
         let tiles = n.div_ceil(TILE);
         let mut data = vec![0f32; tiles * k * TILE];
-        for (o, row) in w.chunks_exact(k.max(1)).take(n).enumerate() {
-            let (t, lane) = (o / TILE, o % TILE);
-            let base = t * k * TILE + lane;
-            for (i, &v) in row.iter().enumerate() {
-                data[base + i * TILE] = v;
-            }
-        }
+        // Tiles in parallel: packing the 62k-row output layer is most of a model's load time.
+        data.par_chunks_mut((k * TILE).max(1))
+            .enumerate()
+            .for_each(|(t, tile)| {
+                for lane in 0..TILE.min(n.saturating_sub(t * TILE)) {
+                    let o = t * TILE + lane;
+                    for (i, &v) in w[o * k..(o + 1) * k].iter().enumerate() {
+                        tile[i * TILE + lane] = v;
+                    }
+                }
+            });
         Self { n, k, data }
     }
 

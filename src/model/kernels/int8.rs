@@ -65,21 +65,30 @@ impl Int8Matrix {
         let mut packed = vec![0i8; padded * kp];
         let mut scale = vec![0f32; padded];
         let mut shift = vec![0i32; padded];
-        for (o, row) in w.chunks_exact(k.max(1)).take(n).enumerate() {
-            let amax = row.iter().fold(0f32, |m, &v| m.max(v.abs()));
-            let s = if amax > 0.0 { amax / 127.0 } else { 1.0 };
-            let inv = 1.0 / s;
-            let (block, lane) = (o / LANES, o % LANES);
-            let mut sum = 0i32;
-            for (i, &v) in row.iter().enumerate() {
-                let q = round_even(v * inv).clamp(-127.0, 127.0) as i8;
-                sum += q as i32;
-                let (quad, byte) = (i / 4, i % 4);
-                packed[((block * quads + quad) * LANES + lane) * 4 + byte] = q;
-            }
-            scale[o] = s;
-            shift[o] = 128 * sum;
-        }
+        // Blocks of 16 rows in parallel (load time).
+        use rayon::prelude::*;
+        packed
+            .par_chunks_mut((quads * LANES * 4).max(1))
+            .zip(scale.par_chunks_mut(LANES))
+            .zip(shift.par_chunks_mut(LANES))
+            .enumerate()
+            .for_each(|(block, ((dst, scale), shift))| {
+                for lane in 0..LANES.min(n.saturating_sub(block * LANES)) {
+                    let o = block * LANES + lane;
+                    let row = &w[o * k..(o + 1) * k];
+                    let amax = row.iter().fold(0f32, |m, &v| m.max(v.abs()));
+                    let s = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+                    let inv = 1.0 / s;
+                    let mut sum = 0i32;
+                    for (i, &v) in row.iter().enumerate() {
+                        let q = round_even(v * inv).clamp(-127.0, 127.0) as i8;
+                        sum += q as i32;
+                        dst[((i / 4) * LANES + lane) * 4 + i % 4] = q;
+                    }
+                    scale[lane] = s;
+                    shift[lane] = 128 * sum;
+                }
+            });
         Self {
             n,
             k,
