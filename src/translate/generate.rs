@@ -325,14 +325,43 @@ struct BeamSentence {
 fn top_k(scores: impl Iterator<Item = f32>, k: usize) -> Vec<(usize, f32)> {
     let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
     for (i, s) in scores.enumerate() {
-        let beats_last = top.len() < k || s > top[k - 1].1;
-        if !beats_last {
-            continue;
+        offer(&mut top, i, s, k);
+    }
+    top
+}
+
+/// One candidate for [`top_k`]'s list.
+#[inline]
+fn offer(top: &mut Vec<(usize, f32)>, i: usize, s: f32, k: usize) {
+    let beats_last = top.len() < k || (k > 0 && s > top[k - 1].1);
+    if !beats_last {
+        return;
+    }
+    // Insert after every entry that is >= s (earlier indices win ties).
+    let pos = top.partition_point(|&(_, t)| t >= s);
+    top.insert(pos, (i, s));
+    top.truncate(k);
+}
+
+/// [`top_k`] over the rows one after the other, each value shifted by its row's base score
+/// (`base + x`, as the beam scores): the same picks in the same order, with the runs of values
+/// that cannot enter the full list skipped by a vector scan (most of a 62k-word row).
+fn top_k_rows(rows: &[(&[f32], f32)], k: usize) -> Vec<(usize, f32)> {
+    let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
+    let mut offset = 0;
+    for &(row, base) in rows {
+        let mut j = 0;
+        while j < row.len() {
+            if k > 0 && top.len() == k {
+                j = crate::model::kernels::softmax::next_above(row, base, top[k - 1].1, j);
+                if j == row.len() {
+                    break;
+                }
+            }
+            offer(&mut top, offset + j, base + row[j], k);
+            j += 1;
         }
-        // Insert after every entry that is >= s (earlier indices win ties).
-        let pos = top.partition_point(|&(_, t)| t >= s);
-        top.insert(pos, (i, s));
-        top.truncate(k);
+        offset += row.len();
     }
     top
 }
@@ -391,14 +420,13 @@ fn beam_search(
         for (pos, sentence) in sentences.iter_mut().enumerate() {
             let block = &logits[pos * rows_per * vocab..(pos + 1) * rows_per * vocab];
             let s = &*sentence;
-            let candidates = top_k(
-                (0..beams).flat_map(|b| {
+            let rows: Vec<(&[f32], f32)> = (0..beams)
+                .map(|b| {
                     let row = &block[s.rows[b] * vocab..(s.rows[b] + 1) * vocab];
-                    let base = s.running_scores[b];
-                    row.iter().map(move |&lp| base + lp)
-                }),
-                keep_k,
-            );
+                    (row, s.running_scores[b])
+                })
+                .collect();
+            let candidates = top_k_rows(&rows, keep_k);
             let last_step = step + 1 >= sentence.cap;
             let picked: Vec<(usize, u32, f32, bool)> = candidates
                 .iter()
@@ -558,6 +586,27 @@ mod tests {
         for (xs, k, want) in cases {
             let got: Vec<usize> = top_k(xs.iter().copied(), k).iter().map(|t| t.0).collect();
             assert_eq!(got, want, "{xs:?}");
+        }
+    }
+
+    /// The row-wise pick with its vector skip equals the plain one over the shifted values,
+    /// ties, −∞, bases and row lengths around the vector width included.
+    #[test]
+    fn top_k_rows_equals_top_k_over_the_shifted_rows() {
+        let row = |len: usize, seed: f32| -> Vec<f32> {
+            (0..len)
+                .map(|i| ((i as f32 * 0.61 + seed).sin() * 4.0).round() / 2.0)
+                .collect()
+        };
+        let mut a = row(70, 0.3);
+        a[5] = f32::NEG_INFINITY;
+        let (b, c) = (row(16, 1.1), row(33, 2.2));
+        for k in [0, 1, 3, 8, 200] {
+            let rows: Vec<(&[f32], f32)> = vec![(&a, -0.5), (&b, 0.0), (&c, -1.0e9)];
+            let flat = rows
+                .iter()
+                .flat_map(|&(r, base)| r.iter().map(move |&x| base + x));
+            assert_eq!(top_k_rows(&rows, k), top_k(flat, k), "k {k}");
         }
     }
 

@@ -8,7 +8,8 @@
 //! - [`int8`]: `--quantize int8`: weights quantized per output row, activations per input row,
 //!   products summed exactly in i32 (AVX-512 VNNI `vpdpbusd` where the CPU has it, a portable
 //!   loop with the same integer results elsewhere).
-//! - [`softmax`]: the beam search's log-softmax over the vocabulary, with a vector `exp`.
+//! - [`softmax`]: the beam search's log-softmax over the vocabulary, with a vector `exp`, and
+//!   the vector scan its top-k uses to skip what cannot enter.
 //!
 //! The products split the output columns over rayon's pool (sized by `--threads`).
 

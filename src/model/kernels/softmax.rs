@@ -18,6 +18,23 @@ pub(crate) fn log_softmax(xs: &mut [f32]) {
     portable(xs);
 }
 
+/// The first index `i ≥ from` with `base + row[i] > threshold` (`row.len()` if none): lets a
+/// top-k scan skip, 16 values per comparison, what cannot enter its list.
+pub(crate) fn next_above(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if super::dense::available() {
+        // SAFETY: AVX-512 checked.
+        return unsafe { avx512::next_above(row, base, threshold, from) };
+    }
+    next_above_portable(row, base, threshold, from)
+}
+
+fn next_above_portable(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
+    (from..row.len())
+        .find(|&i| base + row[i] > threshold)
+        .unwrap_or(row.len())
+}
+
 fn portable(xs: &mut [f32]) {
     let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
@@ -75,6 +92,23 @@ mod avx512 {
             _mm512_cmp_ps_mask::<_CMP_GT_OQ>(d, _mm512_set1_ps(100.0)),
             _mm512_set1_ps(f32::INFINITY),
         )
+    }
+
+    /// [`super::next_above`]: the same sum `base + x` and strict comparison (false for NaN).
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn next_above(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
+        let (b, t) = (_mm512_set1_ps(base), _mm512_set1_ps(threshold));
+        let p = row.as_ptr();
+        let mut i = from;
+        while i + 16 <= row.len() {
+            let s = _mm512_add_ps(b, _mm512_loadu_ps(p.add(i)));
+            let hit = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(s, t);
+            if hit != 0 {
+                return i + hit.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        super::next_above_portable(row, base, threshold, i)
     }
 
     #[target_feature(enable = "avx512f")]
