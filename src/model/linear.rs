@@ -125,9 +125,7 @@ mod tests {
     use candle_core::Device;
 
     fn ramp(rows: usize, cols: usize, seed: f32) -> Tensor {
-        let v: Vec<f32> = (0..rows * cols)
-            .map(|i| ((i as f32 * 0.37 + seed).sin()) * 0.5)
-            .collect();
+        let v = crate::model::kernels::ramp(rows * cols, seed);
         Tensor::from_vec(v, (rows, cols), &Device::Cpu).unwrap()
     }
 

@@ -197,13 +197,8 @@ mod avx512 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ramp;
     use super::*;
-
-    fn ramp(len: usize, seed: f32) -> Vec<f32> {
-        (0..len)
-            .map(|i| ((i as f32 * 0.37 + seed).sin()) * 0.5)
-            .collect()
-    }
 
     /// Every row/column remainder, against the sequential fused multiply-add sum (exactly: the
     /// kernel's order) and an f64 dot product (closely); rows come back from the packing.

@@ -152,14 +152,24 @@ impl Int8Matrix {
                 self.tile(&xq[r * self.kp..], rows, o / LANES, &mut acc, vnni);
                 // SAFETY: rows r..r+rows and columns o..min(o+32, hi) are this piece's; the
                 // AVX-512 build runs only where VNNI (hence AVX-512) was detected.
+                let done = Done {
+                    acc: &acc,
+                    rows,
+                    r0: r,
+                    o0: o,
+                    hi,
+                    xs,
+                    bias,
+                    out,
+                };
                 unsafe {
                     #[cfg(target_arch = "x86_64")]
                     if vnni {
-                        avx512::epilogue(self, &acc, rows, r, o, hi, xs, bias, out);
+                        avx512::epilogue(self, &done);
                         r += rows;
                         continue;
                     }
-                    self.epilogue(&acc, rows, r, o, hi, xs, bias, out);
+                    self.epilogue(&done);
                 }
                 r += rows;
             }
@@ -196,24 +206,23 @@ impl Int8Matrix {
         portable_tile(xq, self.kp, rows, w, quads, acc);
     }
 
-    /// Writes `y[r0 + r][o0 + j]` for the tile's rows and the columns below `hi`.
+    /// Writes `y[t.r0 + r][t.o0 + j]` for the tile's rows and the columns below `t.hi`.
     ///
     /// # Safety
     /// `out` must point at an `m × n` buffer with `r0 + rows <= m`, and no other thread may
     /// write those elements.
-    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    unsafe fn epilogue(
-        &self,
-        acc: &[i32],
-        rows: usize,
-        r0: usize,
-        o0: usize,
-        hi: usize,
-        xs: &[f32],
-        bias: &[f32],
-        out: Out,
-    ) {
+    unsafe fn epilogue(&self, t: &Done<'_>) {
+        let Done {
+            acc,
+            rows,
+            r0,
+            o0,
+            hi,
+            xs,
+            bias,
+            out,
+        } = *t;
         let cols = (hi - o0).min(TILE_BLOCKS * LANES);
         for r in 0..rows {
             let sx = xs[r0 + r];
@@ -227,6 +236,20 @@ impl Int8Matrix {
             }
         }
     }
+}
+
+/// A computed tile for the epilogue: its i32 sums, where it sits (rows `r0..r0 + rows`,
+/// columns from `o0` below `hi`), the activation scales, the bias and the output.
+#[derive(Clone, Copy)]
+struct Done<'a> {
+    acc: &'a [i32],
+    rows: usize,
+    r0: usize,
+    o0: usize,
+    hi: usize,
+    xs: &'a [f32],
+    bias: &'a [f32],
+    out: Out,
 }
 
 /// Whether this CPU has AVX-512 VNNI (checked once).
@@ -295,7 +318,7 @@ fn portable_tile(xq: &[u8], kp: usize, rows: usize, w: &[i8], quads: usize, acc:
 mod avx512 {
     use std::arch::x86_64::*;
 
-    use super::{Int8Matrix, Out, LANES, TILE_BLOCKS};
+    use super::{Done, Int8Matrix, LANES, TILE_BLOCKS};
 
     /// [`super::quantize_rows`] with AVX-512: the same scale, the same product `v · inv`, the
     /// conversion rounding to nearest even as `round_even` does, the same clamp: identical
@@ -359,19 +382,8 @@ mod avx512 {
     /// [`Int8Matrix::epilogue`] compiled for AVX-512 (separate multiply and add, as there:
     /// identical results).
     #[target_feature(enable = "avx512f")]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn epilogue(
-        m: &Int8Matrix,
-        acc: &[i32],
-        rows: usize,
-        r0: usize,
-        o0: usize,
-        hi: usize,
-        xs: &[f32],
-        bias: &[f32],
-        out: Out,
-    ) {
-        m.epilogue(acc, rows, r0, o0, hi, xs, bias, out)
+    pub(super) unsafe fn epilogue(m: &Int8Matrix, t: &Done<'_>) {
+        m.epilogue(t)
     }
 
     /// `R` rows against two blocks: 2·R accumulators of 16 outputs, one `vpdpbusd` per
@@ -418,13 +430,8 @@ mod avx512 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ramp;
     use super::*;
-
-    fn ramp(len: usize, seed: f32) -> Vec<f32> {
-        (0..len)
-            .map(|i| ((i as f32 * 0.37 + seed).sin()) * 0.5)
-            .collect()
-    }
 
     fn plain(x: &[f32], m: usize, k: usize, w: &[f32], n: usize, b: &[f32]) -> Vec<f32> {
         let mut y = vec![0f32; m * n];

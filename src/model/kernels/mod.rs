@@ -93,3 +93,11 @@ pub(crate) fn with_f32<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> 
     let start = layout.start_offset();
     Ok(f(&data[start..start + t.elem_count()]))
 }
+
+/// Test inputs: `len` smooth pseudo-random values in [−0.5, 0.5].
+#[cfg(test)]
+pub(crate) fn ramp(len: usize, seed: f32) -> Vec<f32> {
+    (0..len)
+        .map(|i| ((i as f32 * 0.37 + seed).sin()) * 0.5)
+        .collect()
+}
