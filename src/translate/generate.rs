@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::model::config::EarlyStopping;
+use crate::model::kernels::softmax::log_softmax;
 use crate::model::marian::{AttentionPick, DecoderState, Marian};
 
 /// How to decode.
@@ -206,11 +207,6 @@ impl Processors {
             }
         }
     }
-}
-
-/// In-place log-softmax (x − max − log Σ exp(x − max)).
-fn log_softmax(xs: &mut [f32]) {
-    crate::model::kernels::softmax::log_softmax(xs);
 }
 
 /// Index of the first maximum (as `torch.argmax`).

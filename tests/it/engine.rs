@@ -95,6 +95,12 @@ fn forced_logprobs(model: &Marian, source: &[u32], seq: &[u32]) -> Vec<Vec<f64>>
     rows
 }
 
+/// The engine's summed log-probability of `seq` (teacher forcing).
+fn summed_logprob(model: &Marian, source: &[u32], seq: &[u32]) -> f64 {
+    let rows = forced_logprobs(model, source, seq);
+    seq.iter().zip(&rows).map(|(&t, r)| r[t as usize]).sum()
+}
+
 /// `got` equals transformers' `want`, or the two differ only by a float-rounding tie: where
 /// they first part, the two diverging choices score the same within [`TIE`] (for greedy the
 /// two tokens, for beam search the two prefixes up to them), scored by the engine itself with
@@ -117,11 +123,10 @@ fn assert_same_or_tied(
         if s.len() <= part {
             return f64::NEG_INFINITY;
         }
-        let rows = forced_logprobs(model, source, &s[..=part]);
         if opts.num_beams == 1 {
-            rows[part][s[part] as usize]
+            forced_logprobs(model, source, &s[..=part])[part][s[part] as usize]
         } else {
-            s.iter().zip(&rows).map(|(&t, r)| r[t as usize]).sum()
+            summed_logprob(model, source, &s[..=part])
         }
     };
     let (a, b) = (prefix_score(got), prefix_score(want));
@@ -156,9 +161,7 @@ fn degenerate_tie(
         return false;
     }
     let score = |s: &[u32]| -> f64 {
-        let rows = forced_logprobs(model, source, s);
-        let sum: f64 = s.iter().zip(&rows).map(|(&t, r)| r[t as usize]).sum();
-        sum / (s.len() as f64).powf(opts.length_penalty as f64)
+        summed_logprob(model, source, s) / (s.len() as f64).powf(opts.length_penalty as f64)
     };
     let (a, b) = (score(got), score(want));
     (a - b).abs() <= 0.01 * a.abs().max(b.abs())
