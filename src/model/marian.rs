@@ -21,6 +21,7 @@
 //! beam.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -29,7 +30,8 @@ use candle_core::{DType, Device, IndexOp, Tensor};
 use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
 use crate::model::files::ModelFiles;
-use crate::model::kernels::dense::PackedMatrix;
+use crate::model::host_cache::{HostCaches, Report};
+use crate::model::kernels::{dense::PackedMatrix, with_f32};
 use crate::model::linear::Linear;
 use crate::model::quant::Quantize;
 use crate::model::weights::{TensorSpec, Weights};
@@ -312,26 +314,41 @@ pub struct Encoded {
     mask: Tensor,
 }
 
-/// The decoder's self-attention cache of one layer: `(rows, heads, capacity, head_dim)` buffers
-/// filled up to `len`, doubled when full, so a step appends in place instead of copying the
-/// whole history.
+/// The decoder's self-attention cache of one layer on the tensor path:
+/// `(rows, heads, capacity, head_dim)` buffers filled up to the step count, doubled when full,
+/// so a step appends in place instead of copying the whole history.
 #[derive(Debug)]
 struct SelfCache {
     k: Tensor,
     v: Tensor,
 }
 
-/// Decoding state of a batch: self-attention caches, cross-attention keys/values (computed
-/// once), the source mask, and how many decoder rows each sentence has (1, or the beams).
+/// Caches of the tensor path (candle ops; devices other than the CPU and float types other
+/// than f32): self-attention caches, cross-attention keys/values per sentence, source mask.
 #[derive(Debug)]
-pub struct DecoderState {
+struct TensorCaches {
     caches: Vec<SelfCache>,
     cross: Vec<(Tensor, Tensor)>,
     mask: Tensor,
+    capacity: usize,
+}
+
+/// Where a batch's decoder caches live.
+#[derive(Debug)]
+enum Caches {
+    /// CPU, f32: host buffers, reordered by index (`host_cache`).
+    Host(HostCaches),
+    Tensors(TensorCaches),
+}
+
+/// Decoding state of a batch: the attention caches (cross-attention keys/values computed
+/// once), the source lengths, and how many decoder rows each sentence has (1, or the beams).
+#[derive(Debug)]
+pub struct DecoderState {
+    caches: Caches,
     lengths: Vec<usize>,
     rows_per_sentence: usize,
     len: usize,
-    capacity: usize,
 }
 
 /// Cross-attention to report: a layer's head, or the mean over the layer's heads.
@@ -351,6 +368,33 @@ pub struct StepOutput {
     pub vocab: usize,
     /// Per row, the picked cross-attention over that row's source tokens (padding cut off).
     pub attention: Option<Vec<Vec<f32>>>,
+}
+
+/// Hands the heap's free pages back to the system. Loading reads each tensor into a buffer
+/// that is freed once the layer is built; glibc keeps such pages in its arenas otherwise
+/// (≈15 MiB after loading the opus-mt-ar-en shape, part of the decoding peak).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns memory the allocator holds free; no pointer is passed.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// A decoder step up to the output layer ([`Marian::decode_hidden`]).
+#[derive(Debug)]
+pub struct StepHidden {
+    /// `(rows, d_model)`: each row's last hidden state.
+    hidden: Tensor,
+    /// Per row, the picked cross-attention over that row's source tokens (padding cut off).
+    pub attention: Option<Vec<Vec<f32>>>,
+}
+
+impl StepHidden {
+    /// Decoder rows of the step.
+    pub fn rows(&self) -> usize {
+        self.hidden.dims().first().copied().unwrap_or(0)
+    }
 }
 
 /// transformers' `MarianSinusoidalPositionalEmbedding.create_weight`: position / 10000^(2⌊j/2⌋/d),
@@ -534,7 +578,9 @@ impl Marian {
             config.eos_token_id,
         )?;
         let weights = Weights::open(&files.weights)?;
-        Self::from_weights(config, generation, &weights, opts)
+        let model = Self::from_weights(config, generation, &weights, opts)?;
+        release_free_memory();
+        Ok(model)
     }
 
     /// Builds the model from an opened weight file.
@@ -729,35 +775,73 @@ impl Marian {
 
     /// Prepares decoding of an encoded batch with one decoder row per sentence: computes every
     /// layer's cross-attention keys and values once. `capacity` is a hint for the number of
-    /// steps (the cache grows past it if needed).
+    /// steps (the cache grows past it if needed). On the CPU in f32 the caches are host
+    /// buffers (`host_cache`), elsewhere tensors.
     pub fn start_decoder(&self, enc: &Encoded, capacity: usize) -> Result<DecoderState> {
-        let cross = self
-            .decoder
-            .iter()
-            .map(|l| l.cross_attn.keys_values(&enc.hidden))
-            .collect::<Result<Vec<_>>>()?;
+        let host = self.device.is_cpu() && self.dtype == DType::F32;
+        self.start_decoder_on(enc, capacity, host)
+    }
+
+    /// [`Marian::start_decoder`] with the cache kind chosen (tests compare the two paths).
+    pub(crate) fn start_decoder_on(
+        &self,
+        enc: &Encoded,
+        capacity: usize,
+        host: bool,
+    ) -> Result<DecoderState> {
         let n = enc.lengths.len();
         let heads = self.config.decoder_attention_heads;
-        let head_dim = self.config.d_model / heads;
-        let capacity = capacity.clamp(1, 64);
-        let caches = (0..self.decoder.len())
-            .map(|_| {
-                let zeros =
-                    || Tensor::zeros((n, heads, capacity, head_dim), self.dtype, &self.device);
-                Ok(SelfCache {
-                    k: zeros()?,
-                    v: zeros()?,
+        let d = self.config.d_model;
+        let caches = if host {
+            // Keys and values of the source tokens only: padding is neither projected nor kept.
+            let (_, src_max, _) = enc.hidden.dims3()?;
+            let tokens = with_f32(&enc.hidden, |h| {
+                let mut rows = Vec::with_capacity(enc.lengths.iter().sum::<usize>() * d);
+                for (s, &len) in enc.lengths.iter().enumerate() {
+                    rows.extend_from_slice(&h[s * src_max * d..(s * src_max + len) * d]);
+                }
+                rows
+            })?;
+            let count = tokens.len() / d;
+            let tokens = Tensor::from_vec(tokens, (count, d), &self.device)?;
+            let cross = self
+                .decoder
+                .iter()
+                .map(|l| {
+                    let a = &l.cross_attn;
+                    Ok((a.k.forward_vec(&tokens)?, a.v.forward_vec(&tokens)?))
                 })
+                .collect::<Result<Vec<_>>>()?;
+            Caches::Host(HostCaches::new(d, heads, cross, &enc.lengths))
+        } else {
+            let cross = self
+                .decoder
+                .iter()
+                .map(|l| l.cross_attn.keys_values(&enc.hidden))
+                .collect::<Result<Vec<_>>>()?;
+            let capacity = capacity.clamp(1, 64);
+            let caches = (0..self.decoder.len())
+                .map(|_| {
+                    let zeros =
+                        || Tensor::zeros((n, heads, capacity, d / heads), self.dtype, &self.device);
+                    Ok(SelfCache {
+                        k: zeros()?,
+                        v: zeros()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Caches::Tensors(TensorCaches {
+                caches,
+                cross,
+                mask: enc.mask.clone(),
+                capacity,
             })
-            .collect::<Result<Vec<_>>>()?;
+        };
         Ok(DecoderState {
             caches,
-            cross,
-            mask: enc.mask.clone(),
             lengths: enc.lengths.clone(),
             rows_per_sentence: 1,
             len: 0,
-            capacity,
         })
     }
 
@@ -769,6 +853,44 @@ impl Marian {
         tokens: &[u32],
         pick: Option<AttentionPick>,
     ) -> Result<StepOutput> {
+        let step = self.decode_hidden(state, tokens, pick)?;
+        let logits = self.logits(&step, 0..step.rows())?;
+        Ok(StepOutput {
+            logits,
+            vocab: self.target_vocab()?,
+            attention: step.attention,
+        })
+    }
+
+    /// The target vocabulary size: the width of a row of logits.
+    pub fn target_vocab(&self) -> Result<usize> {
+        self.output.out_dim()
+    }
+
+    /// Next-token logits of the decoder rows `rows` of a step, row after row (`rows.len() ×
+    /// vocab`). Beam search asks for a few sentences' rows at a time, so that a step's logits
+    /// never take `rows × vocab` floats at once (16 MB at 64 rows of a 62k vocabulary).
+    pub fn logits(&self, step: &StepHidden, rows: Range<usize>) -> Result<Vec<f32>> {
+        if rows.end > step.rows() || rows.start > rows.end {
+            return Err(Error::Setting {
+                name: "decoder rows".into(),
+                reason: format!("rows {rows:?} of a step of {}", step.rows()),
+            });
+        }
+        let hidden = step.hidden.narrow(0, rows.start, rows.len())?;
+        // The output layer is a `Linear` over the embedding table (shared, not copied): dense,
+        // it computes logitsᵀ = E hᵀ with the table as gemm's contiguous left-hand side.
+        self.output.forward_vec(&hidden)
+    }
+
+    /// [`Marian::decode_step`] up to the output layer: the decoder's last hidden state of each
+    /// row, for [`Marian::logits`].
+    pub fn decode_hidden(
+        &self,
+        state: &mut DecoderState,
+        tokens: &[u32],
+        pick: Option<AttentionPick>,
+    ) -> Result<StepHidden> {
         let rows = state.rows();
         if tokens.len() != rows {
             return Err(Error::Setting {
@@ -802,56 +924,34 @@ impl Marian {
                 });
             }
         }
-        state.reserve(1)?;
         let ids = Tensor::from_slice(tokens, (rows, 1), &self.device)?;
         let mut x = self.embed(&self.decoder_embed, &ids, state.len)?;
-        let n = state.lengths.len();
-        let beams = state.rows_per_sentence;
-        let mut picked = None;
+        state.reserve(1)?;
+        let mut attention = None;
         for (i, layer) in self.decoder.iter().enumerate() {
-            // Self-attention over the cache plus this step.
-            let a = &layer.self_attn;
-            let q = a.split_heads(&a.q.forward(&x)?)?;
-            let (k, v) = a.keys_values(&x)?;
-            let cache = &mut state.caches[i];
-            cache.k.slice_set(&k, 2, state.len)?;
-            cache.v.slice_set(&v, 2, state.len)?;
-            let keys = cache.k.narrow(2, 0, state.len + 1)?;
-            let values = cache.v.narrow(2, 0, state.len + 1)?;
-            let (ctx, _) = attend(&q, &keys, &values, a.scale, None)?;
-            x = layer.self_norm.forward(&(x + a.out.forward(&ctx)?)?)?;
-
-            // Cross-attention: the beams of a sentence are the query rows of one matmul
-            // against that sentence's keys.
-            let c = &layer.cross_attn;
-            let q =
-                c.q.forward(&x)?
-                    .reshape((n, beams, c.heads, c.head_dim))?
-                    .transpose(1, 2)?
-                    .contiguous()?;
-            let (ck, cv) = &state.cross[i];
-            let (ctx, probs) = attend(&q, ck, cv, c.scale, Some(&state.mask))?;
-            if pick.is_some_and(|p| p.layer == i) {
-                picked = Some(probs);
+            let ctx = state.self_context(layer, i, &x)?;
+            x = layer
+                .self_norm
+                .forward(&(x + layer.self_attn.out.forward(&ctx)?)?)?;
+            let report = pick.filter(|p| p.layer == i).map(|p| match p.head {
+                Some(h) => Report::Head(h),
+                None => Report::Mean,
+            });
+            let (ctx, probs) = state.cross_context(layer, i, &x, report)?;
+            if probs.is_some() {
+                attention = probs;
             }
-            let ctx = ctx.reshape((rows, 1, self.config.d_model))?;
-            x = layer.cross_norm.forward(&(x + c.out.forward(&ctx)?)?)?;
-
+            x = layer
+                .cross_norm
+                .forward(&(x + layer.cross_attn.out.forward(&ctx)?)?)?;
             x = layer.ffn_norm.forward(&(&x + layer.ffn.forward(&x)?)?)?;
         }
         state.len += 1;
-        let hidden = x.reshape((rows, self.config.d_model))?;
-        // The output layer is a `Linear` over the embedding table (shared, not copied): dense,
-        // it computes logitsᵀ = E hᵀ with the table as gemm's contiguous left-hand side.
-        let logits = self.output.forward_vec(&hidden)?;
-        let vocab = self.output.out_dim()?;
-        let attention = match (pick, picked) {
-            (Some(p), Some(probs)) => Some(state.attention_rows(&probs, p.head)?),
-            _ => None,
-        };
-        Ok(StepOutput {
-            logits,
-            vocab,
+        if let Caches::Host(h) = &mut state.caches {
+            h.finish_step();
+        }
+        Ok(StepHidden {
+            hidden: x.reshape((rows, self.config.d_model))?,
             attention,
         })
     }
@@ -873,14 +973,17 @@ impl DecoderState {
         self.len
     }
 
-    /// Makes room for `extra` more steps, doubling the cache buffers when full (amortised
-    /// O(1) per step instead of concatenating the whole history every step).
+    /// Makes room for `extra` more steps on the tensor path, doubling the cache buffers when
+    /// full (amortised O(1) per step instead of concatenating the whole history every step).
     fn reserve(&mut self, extra: usize) -> Result<()> {
-        if self.len + extra <= self.capacity {
+        let Caches::Tensors(t) = &mut self.caches else {
+            return Ok(());
+        };
+        if self.len + extra <= t.capacity {
             return Ok(());
         }
-        let new_cap = (self.capacity * 2).max(self.len + extra);
-        for cache in &mut self.caches {
+        let new_cap = (t.capacity * 2).max(self.len + extra);
+        for cache in &mut t.caches {
             for buf in [&mut cache.k, &mut cache.v] {
                 let (r, h, _, hd) = buf.dims4()?;
                 let grown = Tensor::zeros((r, h, new_cap, hd), buf.dtype(), buf.device())?;
@@ -888,8 +991,80 @@ impl DecoderState {
                 *buf = grown;
             }
         }
-        self.capacity = new_cap;
+        t.capacity = new_cap;
         Ok(())
+    }
+
+    /// Self-attention context of decoder layer `i` for the step's input `x` `(rows, 1, d)`
+    /// (its keys and values join the cache), before the output projection.
+    fn self_context(&mut self, layer: &DecoderLayer, i: usize, x: &Tensor) -> Result<Tensor> {
+        let a = &layer.self_attn;
+        let rows = self.rows();
+        match &mut self.caches {
+            Caches::Host(h) => {
+                let d = a.heads * a.head_dim;
+                let x2 = x.reshape((rows, d))?;
+                let (q, k, v) = (
+                    a.q.forward_vec(&x2)?,
+                    a.k.forward_vec(&x2)?,
+                    a.v.forward_vec(&x2)?,
+                );
+                let ctx = h.self_attention(i, &q, k, v, a.scale as f32);
+                Ok(Tensor::from_vec(ctx, (rows, 1, d), x.device())?)
+            }
+            Caches::Tensors(t) => {
+                let q = a.split_heads(&a.q.forward(x)?)?;
+                let (k, v) = a.keys_values(x)?;
+                let cache = &mut t.caches[i];
+                cache.k.slice_set(&k, 2, self.len)?;
+                cache.v.slice_set(&v, 2, self.len)?;
+                let keys = cache.k.narrow(2, 0, self.len + 1)?;
+                let values = cache.v.narrow(2, 0, self.len + 1)?;
+                Ok(attend(&q, &keys, &values, a.scale, None)?.0)
+            }
+        }
+    }
+
+    /// Cross-attention context of decoder layer `i` for `x` `(rows, 1, d)`, before the output
+    /// projection; with `report`, each row's probabilities over its source tokens.
+    fn cross_context(
+        &self,
+        layer: &DecoderLayer,
+        i: usize,
+        x: &Tensor,
+        report: Option<Report>,
+    ) -> Result<(Tensor, Option<Vec<Vec<f32>>>)> {
+        let c = &layer.cross_attn;
+        let rows = self.rows();
+        let d = c.heads * c.head_dim;
+        match &self.caches {
+            Caches::Host(h) => {
+                let q = c.q.forward_vec(&x.reshape((rows, d))?)?;
+                let (ctx, probs) = h.cross_attention(i, &q, &self.lengths, c.scale as f32, report);
+                Ok((Tensor::from_vec(ctx, (rows, 1, d), x.device())?, probs))
+            }
+            Caches::Tensors(t) => {
+                // The beams of a sentence are the query rows of one matmul against that
+                // sentence's keys.
+                let q =
+                    c.q.forward(x)?
+                        .reshape((
+                            self.sentences(),
+                            self.rows_per_sentence,
+                            c.heads,
+                            c.head_dim,
+                        ))?
+                        .transpose(1, 2)?
+                        .contiguous()?;
+                let (ck, cv) = &t.cross[i];
+                let (ctx, probs) = attend(&q, ck, cv, c.scale, Some(&t.mask))?;
+                let probs = match report {
+                    Some(r) => Some(self.attention_rows(&probs, r)?),
+                    None => None,
+                };
+                Ok((ctx.reshape((rows, 1, d))?, probs))
+            }
+        }
     }
 
     /// Keeps the sentences `sentences` (indices into the current ones, in the new order) and
@@ -917,24 +1092,35 @@ impl DecoderState {
         let identity = |idx: &[usize], n: usize| {
             idx.len() == n && idx.iter().enumerate().all(|(i, &j)| i == j)
         };
-        if !identity(rows, current_rows) {
-            let device = self.mask.device().clone();
-            let idx: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
-            let idx = Tensor::from_vec(idx, rows.len(), &device)?;
-            for cache in &mut self.caches {
-                cache.k = cache.k.index_select(&idx, 0)?;
-                cache.v = cache.v.index_select(&idx, 0)?;
+        let same_rows = identity(rows, current_rows);
+        let same_sentences = identity(sentences, self.lengths.len());
+        match &mut self.caches {
+            Caches::Host(h) => h.select(sentences, rows),
+            Caches::Tensors(t) => {
+                let device = t.mask.device().clone();
+                let index = |idx: &[usize]| {
+                    let idx: Vec<u32> = idx.iter().map(|&r| r as u32).collect();
+                    let n = idx.len();
+                    Tensor::from_vec(idx, n, &device)
+                };
+                if !same_rows {
+                    let idx = index(rows)?;
+                    for cache in &mut t.caches {
+                        cache.k = cache.k.index_select(&idx, 0)?;
+                        cache.v = cache.v.index_select(&idx, 0)?;
+                    }
+                }
+                if !same_sentences {
+                    let idx = index(sentences)?;
+                    for (k, v) in &mut t.cross {
+                        *k = k.index_select(&idx, 0)?;
+                        *v = v.index_select(&idx, 0)?;
+                    }
+                    t.mask = t.mask.index_select(&idx, 0)?;
+                }
             }
         }
-        if !identity(sentences, self.lengths.len()) {
-            let device = self.mask.device().clone();
-            let idx: Vec<u32> = sentences.iter().map(|&s| s as u32).collect();
-            let idx = Tensor::from_vec(idx, sentences.len(), &device)?;
-            for (k, v) in &mut self.cross {
-                *k = k.index_select(&idx, 0)?;
-                *v = v.index_select(&idx, 0)?;
-            }
-            self.mask = self.mask.index_select(&idx, 0)?;
+        if !same_sentences {
             self.lengths = sentences.iter().map(|&s| self.lengths[s]).collect();
         }
         self.rows_per_sentence = rows_per_sentence;
@@ -942,10 +1128,10 @@ impl DecoderState {
     }
 
     /// `(n, heads, beams, src)` probabilities → one vector per row, cut to its source length.
-    fn attention_rows(&self, probs: &Tensor, head: Option<usize>) -> Result<Vec<Vec<f32>>> {
-        let probs = match head {
-            Some(h) => probs.i((.., h, .., ..))?,
-            None => probs.mean(1)?,
+    fn attention_rows(&self, probs: &Tensor, report: Report) -> Result<Vec<Vec<f32>>> {
+        let probs = match report {
+            Report::Head(h) => probs.i((.., h, .., ..))?,
+            Report::Mean => probs.mean(1)?,
         };
         let all = probs.to_dtype(DType::F32)?.to_vec3::<f32>()?;
         let mut out = Vec::with_capacity(self.rows());
@@ -1009,6 +1195,71 @@ mod tests {
         assert!(matches!(LoadOptions::device_named("cpu"), Ok(Device::Cpu)));
         for bad in ["gpu", "cuda:x", "metal"] {
             assert!(LoadOptions::device_named(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The host caches (CPU, f32) and the tensor caches (other devices and types) give the same
+    /// logits and cross-attention through steps that expand rows into beams, reorder them and
+    /// drop a sentence.
+    #[test]
+    fn host_and_tensor_caches_agree() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny-marian");
+        let model = Marian::load(&dir, &LoadOptions::default()).unwrap();
+        let enc = model.encode(&[vec![5u32, 9, 14, 0], vec![7, 0]]).unwrap();
+        let start = model.config().decoder_start_token_id;
+        let mut states = [true, false].map(|host| model.start_decoder_on(&enc, 2, host).unwrap());
+        assert!(matches!(states[0].caches, Caches::Host(_)));
+        assert!(matches!(states[1].caches, Caches::Tensors(_)));
+        let last = model.config().decoder_layers - 1;
+        // (tokens, rows to keep after the step, sentences kept, rows per sentence, head)
+        let plan = [
+            (vec![start; 2], vec![0, 0, 0, 1, 1, 1], vec![0, 1], 3, None),
+            (
+                vec![4, 8, 9, 4, 5, 6],
+                vec![2, 0, 0, 4, 5, 3],
+                vec![0, 1],
+                3,
+                Some(1),
+            ),
+            (
+                vec![10, 11, 12, 13, 14, 15],
+                vec![4, 3, 5],
+                vec![1],
+                3,
+                None,
+            ),
+            (vec![6, 7, 8], vec![0, 1, 2], vec![0], 3, Some(0)),
+        ];
+        for (step, (tokens, rows, sentences, per, head)) in plan.iter().enumerate() {
+            let pick = Some(AttentionPick {
+                layer: last,
+                head: *head,
+            });
+            let [a, b] = states
+                .each_mut()
+                .map(|s| model.decode_step(s, tokens, pick).unwrap());
+            let diff = a
+                .logits
+                .iter()
+                .zip(&b.logits)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0f32, f32::max);
+            assert!(diff < 1e-3, "step {step}: logits differ by {diff}");
+            let (pa, pb) = (a.attention.unwrap(), b.attention.unwrap());
+            assert_eq!(pa.len(), tokens.len());
+            for (ra, rb) in pa.iter().zip(&pb) {
+                assert_eq!(
+                    ra.len(),
+                    rb.len(),
+                    "step {step}: attention cut to the source"
+                );
+                for (x, y) in ra.iter().zip(rb) {
+                    assert!((x - y).abs() < 1e-5, "step {step}: attention {x} vs {y}");
+                }
+            }
+            for s in &mut states {
+                s.select(sentences, rows, *per).unwrap();
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod weights;
 pub use config::{GenerationConfig, MarianConfig};
 pub use marian::{AttentionPick, LoadOptions, Marian};
 
+pub(crate) mod host_cache;
 pub(crate) mod kernels;
 pub(crate) mod linear;
 pub mod quant;

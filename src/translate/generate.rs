@@ -362,6 +362,11 @@ fn top_k_rows(rows: &[(&[f32], f32)], k: usize) -> Vec<(usize, f32)> {
     top
 }
 
+/// Most decoder rows whose logits beam search holds at once: a step's rows are scored a group
+/// of sentences at a time, so that the logits of batch 16 × 4 beams take 8 MB, not 16 MB
+/// (the output layer then streams its weights twice a step, measured < 2% of a step).
+const LOGIT_ROWS: usize = 32;
+
 fn beam_search(
     model: &Marian,
     state: &mut DecoderState,
@@ -396,25 +401,36 @@ fn beam_search(
     loop {
         let step = state.steps();
         let rows_per = state.rows() / state.sentences();
-        let so = model.decode_step(state, &tokens, opts.alignment_head)?;
-        let (mut logits, vocab) = (so.logits, so.vocab);
-        let attention = so.attention;
+        let mut hidden = model.decode_hidden(state, &tokens, opts.alignment_head)?;
+        let attention = hidden.attention.take();
+        let vocab = model.target_vocab()?;
         let mut keep_sentences = Vec::new();
         let mut keep_rows = Vec::new();
         let mut next_tokens = Vec::new();
-        // Log-softmax and processors row by row, rows spread over the threads: two passes of
-        // `exp` over the vocabulary per row are the search's largest cost after the matmuls.
+        // Logits for a group of sentences at a time (see `LOGIT_ROWS`).
+        let group = (LOGIT_ROWS / rows_per).max(1);
+        let mut logits = Vec::new();
         // (Caps copied out: the hypotheses hold `Rc`s, which cannot cross threads.)
-        let row_caps: Vec<usize> = sentences.iter().map(|s| s.cap).collect();
-        logits
-            .par_chunks_mut(vocab)
-            .enumerate()
-            .for_each(|(row, scores)| {
-                log_softmax(scores);
-                proc.apply(scores, step, row_caps[row / rows_per]);
-            });
+        let live_caps: Vec<usize> = sentences.iter().map(|s| s.cap).collect();
         for (pos, sentence) in sentences.iter_mut().enumerate() {
-            let block = &logits[pos * rows_per * vocab..(pos + 1) * rows_per * vocab];
+            if pos % group == 0 {
+                let end = (pos + group).min(hidden.rows() / rows_per);
+                drop(std::mem::take(&mut logits)); // the previous group's, before the next
+                logits = model.logits(&hidden, pos * rows_per..end * rows_per)?;
+                // Log-softmax and processors row by row, rows spread over the threads: two
+                // passes of `exp` over the vocabulary per row are the search's largest cost
+                // after the matmuls.
+                let caps = &live_caps[pos..end];
+                logits
+                    .par_chunks_mut(vocab)
+                    .enumerate()
+                    .for_each(|(row, scores)| {
+                        log_softmax(scores);
+                        proc.apply(scores, step, caps[row / rows_per]);
+                    });
+            }
+            let at = pos % group;
+            let block = &logits[at * rows_per * vocab..(at + 1) * rows_per * vocab];
             let s = &*sentence;
             let rows: Vec<(&[f32], f32)> = (0..beams)
                 .map(|b| {
