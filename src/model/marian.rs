@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::model::config::{Activation, GenerationConfig, MarianConfig};
 use crate::model::files::ModelFiles;
 use crate::model::host_cache::{HostCaches, Report};
-use crate::model::kernels::{dense::PackedMatrix, with_f32};
+use crate::model::kernels::{dense::PackedMatrix, softmax::silu, with_f32};
 use crate::model::linear::Linear;
 use crate::model::quant::Quantize;
 use crate::model::weights::{TensorSpec, Weights};
@@ -222,6 +222,15 @@ struct FeedForward {
 
 impl FeedForward {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        if self.activation == Activation::Silu && x.device().is_cpu() && x.dtype() == DType::F32 {
+            // On the CPU: the vector SiLU in place on the first layer's output.
+            let width = x.dim(candle_core::D::Minus1)?;
+            let rows = x.elem_count() / width.max(1);
+            let mut h = self.fc1.forward_vec(&x.reshape((rows, width))?)?;
+            silu(&mut h);
+            let h = Tensor::from_vec(h, (rows, self.fc1.out_dim()?), x.device())?;
+            return Ok(self.fc2.forward(&h)?.reshape(x.dims())?);
+        }
         let h = self.fc1.forward(x)?;
         let h = match self.activation {
             Activation::Silu => h.silu()?,

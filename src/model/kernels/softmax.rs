@@ -18,6 +18,32 @@ pub(crate) fn log_softmax(xs: &mut [f32]) {
     portable(xs);
 }
 
+/// `xs[i] ← exp(xs[i] − max) / Σ exp(xs[j] − max)` (attention probabilities); rows whose
+/// maximum is not finite are left.
+pub(crate) fn softmax(xs: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if super::dense::available() {
+        // SAFETY: AVX-512 checked.
+        unsafe { avx512::softmax(xs) };
+        return;
+    }
+    portable_softmax(xs);
+}
+
+/// `xs[i] ← xs[i] / (1 + exp(−xs[i]))` (SiLU, the swish of OPUS-MT's feed-forward layers),
+/// with the vector `exp` as PyTorch's CPU kernel.
+pub(crate) fn silu(xs: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if super::dense::available() {
+        // SAFETY: AVX-512 checked.
+        unsafe { avx512::silu(xs) };
+        return;
+    }
+    for x in xs.iter_mut() {
+        *x /= 1.0 + (-*x).exp();
+    }
+}
+
 /// The first index `i ≥ from` with `base + row[i] > threshold` (`row.len()` if none): lets a
 /// top-k scan skip, 16 values per comparison, what cannot enter its list.
 pub(crate) fn next_above(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
@@ -33,6 +59,21 @@ fn next_above_portable(row: &[f32], base: f32, threshold: f32, from: usize) -> u
     (from..row.len())
         .find(|&i| base + row[i] > threshold)
         .unwrap_or(row.len())
+}
+
+fn portable_softmax(xs: &mut [f32]) {
+    let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return;
+    }
+    let mut sum = 0f32;
+    for x in xs.iter_mut() {
+        *x = (*x - max).exp();
+        sum += *x;
+    }
+    for x in xs.iter_mut() {
+        *x /= sum;
+    }
 }
 
 fn portable(xs: &mut [f32]) {
@@ -111,12 +152,14 @@ mod avx512 {
         super::next_above_portable(row, base, threshold, i)
     }
 
+    /// The maximum of `xs` (−∞ when empty), 16 lanes at a time.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn log_softmax(xs: &mut [f32]) {
+    #[inline]
+    unsafe fn max(xs: &[f32]) -> f32 {
         let len = xs.len();
         let full = len / 16 * 16;
         let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
-        let p = xs.as_mut_ptr();
+        let p = xs.as_ptr();
         let mut mv = _mm512_set1_ps(f32::NEG_INFINITY);
         let mut i = 0;
         while i < full {
@@ -124,13 +167,77 @@ mod avx512 {
             i += 16;
         }
         mv = _mm512_mask_max_ps(mv, tail, mv, _mm512_maskz_loadu_ps(tail, p.add(full)));
-        let max = _mm512_reduce_max_ps(mv);
+        _mm512_reduce_max_ps(mv)
+    }
+
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn silu(xs: &mut [f32]) {
+        let len = xs.len();
+        let full = len / 16 * 16;
+        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
+        let p = xs.as_mut_ptr();
+        let one = _mm512_set1_ps(1.0);
+        let f = |x: __m512| {
+            let e = exp(_mm512_sub_ps(_mm512_setzero_ps(), x));
+            _mm512_div_ps(x, _mm512_add_ps(one, e))
+        };
+        let mut i = 0;
+        while i < full {
+            _mm512_storeu_ps(p.add(i), f(_mm512_loadu_ps(p.add(i))));
+            i += 16;
+        }
+        _mm512_mask_storeu_ps(
+            p.add(full),
+            tail,
+            f(_mm512_maskz_loadu_ps(tail, p.add(full))),
+        );
+    }
+
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn softmax(xs: &mut [f32]) {
+        let max = max(xs);
         if !max.is_finite() {
             return;
         }
+        let len = xs.len();
+        let full = len / 16 * 16;
+        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
+        let p = xs.as_mut_ptr();
         let m = _mm512_set1_ps(max);
         let mut sv = _mm512_setzero_ps();
+        let mut i = 0;
+        while i < full {
+            let e = exp(_mm512_sub_ps(_mm512_loadu_ps(p.add(i)), m));
+            _mm512_storeu_ps(p.add(i), e);
+            sv = _mm512_add_ps(sv, e);
+            i += 16;
+        }
+        let e = exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), m));
+        _mm512_mask_storeu_ps(p.add(full), tail, e);
+        sv = _mm512_mask_add_ps(sv, tail, sv, e);
+        let sum = _mm512_set1_ps(_mm512_reduce_add_ps(sv));
         i = 0;
+        while i < full {
+            _mm512_storeu_ps(p.add(i), _mm512_div_ps(_mm512_loadu_ps(p.add(i)), sum));
+            i += 16;
+        }
+        let t = _mm512_div_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), sum);
+        _mm512_mask_storeu_ps(p.add(full), tail, t);
+    }
+
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn log_softmax(xs: &mut [f32]) {
+        let max = max(xs);
+        if !max.is_finite() {
+            return;
+        }
+        let len = xs.len();
+        let full = len / 16 * 16;
+        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
+        let p = xs.as_mut_ptr();
+        let m = _mm512_set1_ps(max);
+        let mut sv = _mm512_setzero_ps();
+        let mut i = 0;
         while i < full {
             sv = _mm512_add_ps(sv, exp(_mm512_sub_ps(_mm512_loadu_ps(p.add(i)), m)));
             i += 16;
@@ -175,6 +282,41 @@ mod tests {
         let mut dead = vec![f32::NEG_INFINITY; 20];
         log_softmax(&mut dead);
         assert!(dead.iter().all(|&x| x == f32::NEG_INFINITY));
+    }
+
+    #[test]
+    fn softmax_matches_the_plain_loop() {
+        for len in [1usize, 7, 16, 33, 81] {
+            let row: Vec<f32> = (0..len).map(|i| (i as f32 * 0.91).cos() * 9.0).collect();
+            let mut fast = row.clone();
+            softmax(&mut fast);
+            let mut slow = row.clone();
+            portable_softmax(&mut slow);
+            for (i, (a, b)) in fast.iter().zip(&slow).enumerate() {
+                assert!(
+                    (a - b).abs() <= 1e-6 * b.max(1e-3),
+                    "len {len} at {i}: {a} vs {b}"
+                );
+            }
+            assert!((fast.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        }
+        let mut dead = vec![f32::NEG_INFINITY; 3];
+        softmax(&mut dead);
+        assert!(dead.iter().all(|&x| x == f32::NEG_INFINITY));
+    }
+
+    #[test]
+    fn silu_matches_the_formula() {
+        let xs: Vec<f32> = (0..37).map(|i| (i as f32 - 18.0) * 0.7).collect();
+        let mut got = xs.clone();
+        silu(&mut got);
+        for (g, &x) in got.iter().zip(&xs) {
+            let want = x / (1.0 + (-x).exp());
+            assert!(
+                (g - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "silu({x}) = {g}, not {want}"
+            );
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
