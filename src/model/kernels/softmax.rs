@@ -1,58 +1,52 @@
-//! In-place log-softmax over a row of logits, the beam search's largest cost after the matrix
-//! products (a 62k-entry row per beam and step): AVX-512 with a polynomial `exp` where the CPU
-//! has it, the plain loop elsewhere.
+//! In-place functions of `exp` over rows: the log-softmax over a row of logits, the beam
+//! search's largest cost after the matrix products (a 62k-entry row per beam and step); the
+//! attention softmax; SiLU. AVX-512 with a polynomial `exp` where the CPU has it, the plain loop
+//! elsewhere.
 //!
 //! The vector `exp` is SLEEF's `expf_u10` (range reduction by ln 2 in two parts, a degree-5
 //! polynomial, the power of two applied last), the one PyTorch's vectorised CPU kernels use,
 //! and the sums run in 16 lanes as PyTorch's log-softmax does: the engine then rounds as the
 //! reference implementation does, which keeps beam search's near-ties on the same side.
 
+/// The AVX-512 version where the CPU has it, the portable one elsewhere.
+macro_rules! dispatch {
+    ($fast:expr, $portable:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        if super::dense::available() {
+            // SAFETY: AVX-512 checked.
+            return unsafe { $fast };
+        }
+        $portable
+    }};
+}
+
 /// `xs[i] ← xs[i] − max − ln Σ exp(xs[j] − max)`; rows whose maximum is not finite are left.
 pub(crate) fn log_softmax(xs: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if super::dense::available() {
-        // SAFETY: AVX-512 checked.
-        unsafe { avx512::log_softmax(xs) };
-        return;
-    }
-    portable(xs);
+    dispatch!(avx512::log_softmax(xs), portable(xs))
 }
 
 /// `xs[i] ← exp(xs[i] − max) / Σ exp(xs[j] − max)` (attention probabilities); rows whose
 /// maximum is not finite are left.
 pub(crate) fn softmax(xs: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if super::dense::available() {
-        // SAFETY: AVX-512 checked.
-        unsafe { avx512::softmax(xs) };
-        return;
-    }
-    portable_softmax(xs);
+    dispatch!(avx512::softmax(xs), portable_softmax(xs))
 }
 
 /// `xs[i] ← xs[i] / (1 + exp(−xs[i]))` (SiLU, the swish of OPUS-MT's feed-forward layers),
 /// with the vector `exp` as PyTorch's CPU kernel.
 pub(crate) fn silu(xs: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if super::dense::available() {
-        // SAFETY: AVX-512 checked.
-        unsafe { avx512::silu(xs) };
-        return;
-    }
-    for x in xs.iter_mut() {
-        *x /= 1.0 + (-*x).exp();
-    }
+    dispatch!(
+        avx512::silu(xs),
+        xs.iter_mut().for_each(|x| *x /= 1.0 + (-*x).exp())
+    )
 }
 
 /// The first index `i ≥ from` with `base + row[i] > threshold` (`row.len()` if none): lets a
 /// top-k scan skip, 16 values per comparison, what cannot enter its list.
 pub(crate) fn next_above(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    if super::dense::available() {
-        // SAFETY: AVX-512 checked.
-        return unsafe { avx512::next_above(row, base, threshold, from) };
-    }
-    next_above_portable(row, base, threshold, from)
+    dispatch!(
+        avx512::next_above(row, base, threshold, from),
+        next_above_portable(row, base, threshold, from)
+    )
 }
 
 fn next_above_portable(row: &[f32], base: f32, threshold: f32, from: usize) -> usize {
@@ -156,9 +150,7 @@ mod avx512 {
     #[target_feature(enable = "avx512f")]
     #[inline]
     unsafe fn max(xs: &[f32]) -> f32 {
-        let len = xs.len();
-        let full = len / 16 * 16;
-        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
+        let (full, tail) = tail(xs.len());
         let p = xs.as_ptr();
         let mut mv = _mm512_set1_ps(f32::NEG_INFINITY);
         let mut i = 0;
@@ -170,27 +162,58 @@ mod avx512 {
         _mm512_reduce_max_ps(mv)
     }
 
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn silu(xs: &mut [f32]) {
-        let len = xs.len();
+    /// The mask of the `len % 16` elements past the last full vector.
+    fn tail(len: usize) -> (usize, __mmask16) {
         let full = len / 16 * 16;
-        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
+        (full, ((1u32 << (len - full)) - 1) as u16)
+    }
+
+    /// `xs[i] ← f(xs[i])`, 16 at a time (the tail masked).
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn map(xs: &mut [f32], f: impl Fn(__m512) -> __m512) {
+        let (full, tail) = tail(xs.len());
         let p = xs.as_mut_ptr();
-        let one = _mm512_set1_ps(1.0);
-        let f = |x: __m512| {
-            let e = exp(_mm512_sub_ps(_mm512_setzero_ps(), x));
-            _mm512_div_ps(x, _mm512_add_ps(one, e))
-        };
         let mut i = 0;
         while i < full {
             _mm512_storeu_ps(p.add(i), f(_mm512_loadu_ps(p.add(i))));
             i += 16;
         }
-        _mm512_mask_storeu_ps(
-            p.add(full),
-            tail,
-            f(_mm512_maskz_loadu_ps(tail, p.add(full))),
-        );
+        let t = f(_mm512_maskz_loadu_ps(tail, p.add(full)));
+        _mm512_mask_storeu_ps(p.add(full), tail, t);
+    }
+
+    /// `Σ exp(xs[i] − max)` in 16 lanes; with `store`, each `exp` replaces its input.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn sum_exp(xs: &mut [f32], max: f32, store: bool) -> f32 {
+        let (full, tail) = tail(xs.len());
+        let p = xs.as_mut_ptr();
+        let m = _mm512_set1_ps(max);
+        let mut sv = _mm512_setzero_ps();
+        let mut i = 0;
+        while i < full {
+            let e = exp(_mm512_sub_ps(_mm512_loadu_ps(p.add(i)), m));
+            if store {
+                _mm512_storeu_ps(p.add(i), e);
+            }
+            sv = _mm512_add_ps(sv, e);
+            i += 16;
+        }
+        let e = exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), m));
+        if store {
+            _mm512_mask_storeu_ps(p.add(full), tail, e);
+        }
+        _mm512_reduce_add_ps(_mm512_mask_add_ps(sv, tail, sv, e))
+    }
+
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn silu(xs: &mut [f32]) {
+        let one = _mm512_set1_ps(1.0);
+        map(xs, |x| {
+            let e = exp(_mm512_sub_ps(_mm512_setzero_ps(), x));
+            _mm512_div_ps(x, _mm512_add_ps(one, e))
+        });
     }
 
     #[target_feature(enable = "avx512f")]
@@ -199,30 +222,8 @@ mod avx512 {
         if !max.is_finite() {
             return;
         }
-        let len = xs.len();
-        let full = len / 16 * 16;
-        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
-        let p = xs.as_mut_ptr();
-        let m = _mm512_set1_ps(max);
-        let mut sv = _mm512_setzero_ps();
-        let mut i = 0;
-        while i < full {
-            let e = exp(_mm512_sub_ps(_mm512_loadu_ps(p.add(i)), m));
-            _mm512_storeu_ps(p.add(i), e);
-            sv = _mm512_add_ps(sv, e);
-            i += 16;
-        }
-        let e = exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), m));
-        _mm512_mask_storeu_ps(p.add(full), tail, e);
-        sv = _mm512_mask_add_ps(sv, tail, sv, e);
-        let sum = _mm512_set1_ps(_mm512_reduce_add_ps(sv));
-        i = 0;
-        while i < full {
-            _mm512_storeu_ps(p.add(i), _mm512_div_ps(_mm512_loadu_ps(p.add(i)), sum));
-            i += 16;
-        }
-        let t = _mm512_div_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), sum);
-        _mm512_mask_storeu_ps(p.add(full), tail, t);
+        let sum = _mm512_set1_ps(sum_exp(xs, max, true));
+        map(xs, |e| _mm512_div_ps(e, sum));
     }
 
     #[target_feature(enable = "avx512f")]
@@ -231,20 +232,7 @@ mod avx512 {
         if !max.is_finite() {
             return;
         }
-        let len = xs.len();
-        let full = len / 16 * 16;
-        let tail: __mmask16 = ((1u32 << (len - full)) - 1) as u16;
-        let p = xs.as_mut_ptr();
-        let m = _mm512_set1_ps(max);
-        let mut sv = _mm512_setzero_ps();
-        let mut i = 0;
-        while i < full {
-            sv = _mm512_add_ps(sv, exp(_mm512_sub_ps(_mm512_loadu_ps(p.add(i)), m)));
-            i += 16;
-        }
-        let e = exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, p.add(full)), m));
-        sv = _mm512_mask_add_ps(sv, tail, sv, e);
-        let log_sum = _mm512_reduce_add_ps(sv).ln();
+        let log_sum = sum_exp(xs, max, false).ln();
         for x in xs.iter_mut() {
             *x = *x - max - log_sum;
         }
