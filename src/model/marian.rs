@@ -4,9 +4,10 @@
 //! with three calls: [`Marian::encode`] runs the encoder over a padded batch of source ids
 //! (with a padding mask, so a sentence's result never depends on its neighbours' lengths);
 //! [`Marian::start_decoder`] computes every layer's cross-attention keys/values ONCE per batch;
-//! [`Marian::decode_step`] feeds one token per row and returns next-token logits, growing the
-//! decoder's self-attention KV cache in place. [`DecoderState::select`] reorders rows (beam
-//! search) and drops finished sentences, so the batch shrinks as sentences end.
+//! [`Marian::decode_step`] feeds one token per row and returns next-token logits
+//! ([`Marian::decode_hidden`] and [`Marian::logits`] split it, so that a caller can score the
+//! rows a few at a time). [`DecoderState::select`] reorders rows (beam search) and drops
+//! finished sentences, so the batch shrinks as sentences end.
 //!
 //! It follows transformers' `MarianMTModel` exactly (post-LayerNorm blocks, sinusoidal
 //! positions laid out as `[sin | cos]` halves, embeddings scaled by sqrt(d_model) when
@@ -14,11 +15,13 @@
 //! and departs from candle-transformers' `marian.rs`, which caches keys in the encoder, has no
 //! padding mask, recomputes cross keys/values every step and drops attention weights.
 //!
-//! Layout choices for speed: linear layers and the output layer compute `W xᵀ` with the
-//! stored `(out, in)` weight as gemm's contiguous left-hand side, so no weight is copied at
-//! load or repacked per step (the embedding table doubles as the output layer); during beam search the beams of one sentence are the query rows
-//! of one cross-attention matmul, so cross keys/values are stored once per sentence, not per
-//! beam.
+//! Layout choices for speed: the linear layers are `Linear`s (the engine's packed fp32 or
+//! int8 kernels on the CPU, the tied embedding table read from the packed output layer). On
+//! the CPU in f32 the decoder's caches are host buffers (`host_cache`): keys and values stay
+//! where a step wrote them and beams are reordered by index, cross keys/values are kept once
+//! per sentence for its source tokens only. Elsewhere the caches are tensors: self-attention
+//! buffers grown in place, rows reordered by index-select, and the beams of one sentence are
+//! the query rows of one cross-attention matmul.
 
 use std::collections::HashMap;
 use std::ops::Range;
