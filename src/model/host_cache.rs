@@ -1,20 +1,21 @@
-//! The decoder's attention caches in host memory, for decoding on the CPU in f32: keys and
-//! values stay as the projections wrote them, and a beam reorder or a finished sentence moves
-//! indices, not data.
+//! The decoder's attention caches in host memory, for decoding on the CPU with f32
+//! activations (fp32 and int8 modes): keys and values stay as the projections wrote them, and
+//! a beam reorder or a finished sentence moves indices, not data.
 //!
 //! - Self-attention: each step's keys and values are kept as that step's rows wrote them
 //!   (`rows × d_model`, one buffer per layer and step); every decoder row keeps, per past step,
 //!   the slot its ancestor had then (its *history*). Beam search reordering rows copies these
 //!   short index lists (one `u32` per step), never the cache; memory grows by one step's rows
 //!   per step, nothing is copied to grow it.
-//! - Cross-attention: keys and values of the encoded batch, computed once; a sentence leaving
-//!   the batch only leaves the list of live sentences, and all beams of a sentence read the
-//!   same keys.
+//! - Cross-attention: keys and values of the batch's source tokens (padding neither projected
+//!   nor kept), computed once; a sentence leaving the batch only leaves the list of live
+//!   sentences, and all beams of a sentence read the same keys.
 //!
-//! Attention itself (scores, softmax, weighted sum) runs per row and head over these buffers,
-//! one parallel region per attention block; padding is skipped rather than masked. The
-//! tensor path in `marian` (candle ops on `(rows, heads, steps, head_dim)` caches) serves the
-//! other devices and float types and is tested against this one.
+//! Attention itself (scores, softmax, weighted sum) runs per decoder row over these buffers,
+//! each key and value row read once for all heads, rows split over the threads (one parallel
+//! region per attention block). The tensor path in `marian` (candle ops on
+//! `(rows, heads, steps, head_dim)` caches) serves the other devices and float types and is
+//! tested against this one.
 
 use rayon::prelude::*;
 
