@@ -869,18 +869,13 @@ impl Marian {
         let logits = self.logits(&step, 0..step.rows())?;
         Ok(StepOutput {
             logits,
-            vocab: self.target_vocab()?,
+            vocab: self.config.target_vocab_size(),
             attention: step.attention,
         })
     }
 
-    /// The target vocabulary size: the width of a row of logits.
-    pub fn target_vocab(&self) -> Result<usize> {
-        self.output.out_dim()
-    }
-
     /// Next-token logits of the decoder rows `rows` of a step, row after row (`rows.len() ×
-    /// vocab`). Beam search asks for a few sentences' rows at a time, so that a step's logits
+    /// config().target_vocab_size()`). Beam search asks for a few sentences' rows at a time, so that a step's logits
     /// never take `rows × vocab` floats at once (16 MB at 64 rows of a 62k vocabulary).
     pub fn logits(&self, step: &StepHidden, rows: Range<usize>) -> Result<Vec<f32>> {
         if rows.end > step.rows() || rows.start > rows.end {

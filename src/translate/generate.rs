@@ -403,7 +403,7 @@ fn beam_search(
         let rows_per = state.rows() / state.sentences();
         let mut hidden = model.decode_hidden(state, &tokens, opts.alignment_head)?;
         let attention = hidden.attention.take();
-        let vocab = model.target_vocab()?;
+        let vocab = model.config().target_vocab_size();
         let mut keep_sentences = Vec::new();
         let mut keep_rows = Vec::new();
         let mut next_tokens = Vec::new();
