@@ -15,6 +15,10 @@ variant) but built exactly like an OPUS-MT one:
 * a random MarianMTModel whose weights are drawn at a scale where outputs differ between
   sentences and `</s>` is sometimes chosen, saved in HF layout as safetensors (tiny-marian),
   pytorch_model.bin (tiny-marian-bin) and with separate embeddings + relu (tiny-marian-sep).
+* a trained one (tiny-marian-trained): the same architecture taught to gloss sentences of 60
+  dictionary words word by word, so that its predictions are confident as a real model's are
+  (the random ones sit near ties at many steps, where any rounding, int8's above all, picks
+  another token).
 
 It then records transformers' outputs as JSON under tests/data/reference/.
 
@@ -237,6 +241,66 @@ def randomize(model, seed, emb_std=0.4, eos_boost=7.0, gain=8.0):
         bias = 1.0 * torch.randn(model.final_logits_bias.shape, generator=g)
         bias[0, model.config.eos_token_id] += eos_boost
         model.final_logits_bias.copy_(bias)
+
+
+GLOSS_WORDS = 60
+GLOSS_STEPS = 4000
+
+
+def gloss_lexicon(n=GLOSS_WORDS):
+    """n one-word Arabic headwords of the FreeDict dictionary with a one-word English gloss
+    (its first sense, 3-9 letters, lowercased), each Arabic and English word used once."""
+    pairs, head = [], None
+    with gzip.open(DICTS["ara-eng"], "rt", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if ARABIC.search(line):
+                head = IPA.sub("", line).strip()
+            elif head is not None and LATIN.search(line):
+                gloss = re.sub(r"^\d+\.\s*", "", line).strip()
+                if " " not in head and re.fullmatch(r"[A-Za-z]{3,9}", gloss):
+                    pairs.append((head, gloss.lower()))
+                head = None  # the first sense only
+    random.Random(SEED).shuffle(pairs)
+    seen, lexicon = set(), []
+    for ar, en in pairs:
+        if ar not in seen and en not in seen:
+            seen.update((ar, en))
+            lexicon.append((ar, en))
+    return lexicon[:n]
+
+
+def gloss_sentences(lexicon, rng, n):
+    """n (Arabic, English) sentences of 1-8 lexicon words, the English a word-by-word gloss."""
+    out = []
+    for _ in range(n):
+        words = rng.sample(lexicon, rng.randint(1, 8))
+        out.append((" ".join(a for a, _ in words), " ".join(e for _, e in words)))
+    return out
+
+
+def train_gloss(model, tok, lexicon, steps=GLOSS_STEPS, batch=48):
+    """Teach a random model to gloss: AdamW, one-cycle schedule, fresh random sentences each
+    step. Ends at a training loss of about 0.005 (about 4 minutes on one core)."""
+    rng = random.Random(SEED + 1)
+    pad = model.config.pad_token_id
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps, pct_start=0.1)
+    model.train()
+    for step in range(steps):
+        ar, en = zip(*gloss_sentences(lexicon, rng, batch))
+        enc = tok(list(ar), text_target=list(en), return_tensors="pt", padding=True)
+        labels = enc["labels"]
+        labels[labels == pad] = -100
+        loss = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        if step % 500 == 0 or step == steps - 1:
+            print(f"gloss training step {step}: loss {loss.item():.4f}", file=sys.stderr)
+    model.eval()
 
 
 def save_variant(model, tok, gen, out, weights):
@@ -636,7 +700,26 @@ def main():
             check_variety(f"{name} greedy", ref["greedy"], cap)
             write_json(REF / f"{name}.json", ref)
 
-    total = sum(f.stat().st_size for d in ["tiny-marian", "tiny-marian-bin", "tiny-marian-sep"] for f in (MODELS / d).iterdir())
+        # The trained variant: starts from the random weights at a low gain, learns to gloss.
+        lexicon = gloss_lexicon()
+        torch.manual_seed(SEED)
+        model = MarianMTModel(make_config(vocab))
+        randomize(model, SEED + 11, eos_boost=0.0, gain=1.0)
+        train_gloss(model, tok, lexicon)
+        model.generation_config = gen
+        save_variant(model, tok, gen, MODELS / "tiny-marian-trained", "safetensors")
+        model = MarianMTModel.from_pretrained(MODELS / "tiny-marian-trained", attn_implementation="eager")
+        held_out = gloss_sentences(lexicon, random.Random(SEED + 2), 34)
+        trained_sentences = [ar for ar, _ in held_out]
+        ref = record_model(model, tok, trained_sentences, trained_sentences[:4], full=False)
+        ref["glosses"] = [en for _, en in held_out]
+        right = sum(r["decoded"] == en for r, en in zip(ref["greedy"]["single"], ref["glosses"]))
+        print(f"tiny-marian-trained greedy: {right}/{len(held_out)} glossed right", file=sys.stderr)
+        check_variety("tiny-marian-trained greedy", ref["greedy"], cap)
+        write_json(REF / "tiny-marian-trained.json", ref)
+
+    variants = ["tiny-marian", "tiny-marian-bin", "tiny-marian-sep", "tiny-marian-trained"]
+    total = sum(f.stat().st_size for d in variants for f in (MODELS / d).iterdir())
     total += sum(f.stat().st_size for f in REF.iterdir())
     print(f"fixtures: {total / 1e6:.2f} MB", file=sys.stderr)
 

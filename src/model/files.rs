@@ -188,6 +188,7 @@ mod tests {
             ("tiny-marian", WeightsFormat::Safetensors),
             ("tiny-marian-bin", WeightsFormat::PytorchBin),
             ("tiny-marian-sep", WeightsFormat::Safetensors),
+            ("tiny-marian-trained", WeightsFormat::Safetensors),
         ];
         for (name, format) in cases {
             let m = ModelFiles::check(&root.join(name)).unwrap();

@@ -67,3 +67,16 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f32::max)
 }
+
+/// transformers' `sequences` row → generated ids: drop the start token, stop after `</s>`
+/// (batched rows are padded after it).
+pub fn expected_output(row: &[u32], eos: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for &id in &row[1..] {
+        out.push(id);
+        if id == eos {
+            break;
+        }
+    }
+    out
+}

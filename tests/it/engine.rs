@@ -1,5 +1,5 @@
-//! The Marian engine against transformers' recorded outputs on the tiny random-weight models
-//! (`models/tiny-marian*`, `tests/data/reference/*.json`, written by
+//! The Marian engine against transformers' recorded outputs on the tiny models (random-weight
+//! and one trained: `models/tiny-marian*`, `tests/data/reference/*.json`, written by
 //! `scripts/make_tiny_model.py`): encoder states and first-step logits within 1e-4, greedy and
 //! beam-4 outputs token-identical one by one and batched (or, where the two engines' rounding
 //! splits an exact tie, provably tied: see [`assert_same_or_tied`]), capped and min-length
@@ -14,7 +14,7 @@ use tarjuman::model::config::EarlyStopping;
 use tarjuman::model::{AttentionPick, LoadOptions, Marian};
 use tarjuman::translate::generate::{generate, generate_capped, GenerateOptions, Generated};
 
-use crate::common::{ids, max_abs_diff, reference, root};
+use crate::common::{expected_output, ids, max_abs_diff, reference, root};
 
 fn model_dir(name: &str) -> PathBuf {
     root().join("models").join(name)
@@ -34,19 +34,6 @@ fn floats(v: &Value) -> Vec<f32> {
             _ => vec![x.as_f64().unwrap() as f32],
         })
         .collect()
-}
-
-/// transformers' `sequences` row → generated ids: drop the start token, stop after `</s>`
-/// (batched rows are padded after it).
-fn expected_output(row: &[u32], eos: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for &id in &row[1..] {
-        out.push(id);
-        if id == eos {
-            break;
-        }
-    }
-    out
 }
 
 /// Largest difference relative to the scale of the reference vector (its largest |value|, at
@@ -210,8 +197,14 @@ fn check_runs(model: &Marian, runs: &Value, what: &str) -> Vec<Generated> {
 
 #[test]
 fn encoder_output_and_first_logits_match_transformers() {
-    let model = load("tiny-marian");
-    let reference = reference("tiny-marian");
+    for name in ["tiny-marian", "tiny-marian-trained"] {
+        encoder_output_and_first_logits_match(name);
+    }
+}
+
+fn encoder_output_and_first_logits_match(name: &str) {
+    let model = load(name);
+    let reference = reference(name);
     let start = model.config().decoder_start_token_id;
     for case in reference["tensors"].as_array().unwrap() {
         let source = ids(&case["input_ids"]);
@@ -220,7 +213,7 @@ fn encoder_output_and_first_logits_match_transformers() {
         let diff = scaled_diff(&hidden, &floats(&case["encoder_last_hidden_state"]));
         assert!(
             diff < 1e-4,
-            "encoder output differs by {diff} (relative to the largest) for {}",
+            "{name}: encoder output differs by {diff} (relative to the largest) for {}",
             case["text"]
         );
         let mut state = model.start_decoder(&enc, 4).unwrap();
@@ -229,7 +222,7 @@ fn encoder_output_and_first_logits_match_transformers() {
         let diff = scaled_diff(&logits, &floats(&case["first_step_logits"]));
         assert!(
             diff < 1e-4,
-            "first-step logits differ by {diff} (relative to the largest) for {}",
+            "{name}: first-step logits differ by {diff} (relative to the largest) for {}",
             case["text"]
         );
     }
@@ -356,6 +349,16 @@ fn separate_embeddings_variant_matches_transformers() {
     let reference = reference("tiny-marian-sep");
     check_runs(&model, &reference["greedy"], "sep greedy");
     check_runs(&model, &reference["beam4"], "sep beam4");
+}
+
+/// The trained variant (confident predictions, outputs that end on their own) gives
+/// transformers' greedy and beam-4 outputs, one by one and batched.
+#[test]
+fn trained_variant_matches_transformers() {
+    let model = load("tiny-marian-trained");
+    let reference = reference("tiny-marian-trained");
+    check_runs(&model, &reference["greedy"], "trained greedy");
+    check_runs(&model, &reference["beam4"], "trained beam4");
 }
 
 #[test]
