@@ -9,6 +9,13 @@
 //! edit apart when both have three classes or more, are evidence that two sentences mention
 //! the same name (Freeman et al. 2006 compare with a weighted edit distance over such classes;
 //! the aligner needs only this cheap, indexable form).
+//!
+//! The classes are defined once, on the English side ([`english_skeleton`]); an Arabic letter
+//! takes the class of its usual English spelling in the romanization table of
+//! [`super::romanize`] (ث "th" → T, ذ "dh" → Z, ق "q" → K, ع "'" → none), so the entity
+//! matcher's lattice and these skeletons read the same letters the same way.
+
+use super::romanize::usual_spelling;
 
 /// The skeletons of an Arabic word (normalized view): as written and, when it starts with
 /// ال, without it (the article of «الصين», or the El- of «اليزابيث»: both readings are kept).
@@ -24,39 +31,21 @@ pub fn arabic_skeletons(word: &str) -> Vec<String> {
 }
 
 /// The skeleton of an Arabic word (normalized view) as written: a final ه (ta marbuta)
-/// dropped, letters mapped to classes, repeats collapsed.
+/// dropped, each letter mapped to the class of its usual English spelling, repeats collapsed.
 pub fn arabic_skeleton(word: &str) -> String {
     let w = match word.strip_suffix('ه') {
         Some(r) if r.chars().count() >= 3 => r,
         _ => word,
     };
     let mut out = String::new();
-    for c in w.chars() {
-        let class = match c {
-            'ب' | 'پ' => "B",
-            'ت' | 'ط' | 'ث' => "T",
-            'ج' | 'غ' | 'گ' => "G",
-            'ح' | 'ه' => "H",
-            'خ' => "X",
-            'د' | 'ض' => "D",
-            'ذ' | 'ز' | 'ظ' | 'ژ' => "Z",
-            'ر' => "R",
-            'س' | 'ص' => "S",
-            'ش' | 'چ' => "C",
-            'ف' | 'ڤ' => "F",
-            'ق' | 'ك' | 'ک' => "K",
-            'ل' => "L",
-            'م' => "M",
-            'ن' => "N",
-            _ => "",
-        };
-        push_class(&mut out, class);
+    for spelling in w.chars().filter_map(usual_spelling) {
+        push_class(&mut out, &english_skeleton(spelling));
     }
     out
 }
 
 /// The skeleton of an English (Latin-script) word: digraphs first (th, sh, ch, kh, gh, ph,
-/// dh, zh, ck), then letters; vowels, w, y and silent letters dropped, repeats collapsed, a
+/// dh, ck; not zh, which Arabic writes زه: Zhao, زهاو), then letters; vowels, w, y and silent letters dropped, repeats collapsed, a
 /// final h after a vowel ("Abdullah", "Fatimah") dropped.
 pub fn english_skeleton(word: &str) -> String {
     let w: Vec<char> = word
@@ -213,5 +202,37 @@ mod tests {
         assert_eq!(arabic_skeleton("بلومبيرغ"), "BLMBRG");
         assert_eq!(arabic_skeleton("عبدالله"), "BDL");
         assert_eq!(arabic_skeletons("اليزابيث"), ["LZBT", "ZBT"]);
+    }
+
+    /// The classes of the Arabic letters, as the aligner has always used them: consonants
+    /// grouped by the sound English writes, vowels, glides, hamza and ع without a class.
+    #[test]
+    fn arabic_letter_classes() {
+        let classes = [
+            ("بپ", "B"),
+            ("تطث", "T"),
+            ("جغگ", "G"),
+            ("حه", "H"),
+            ("خ", "X"),
+            ("دض", "D"),
+            ("ذزظ", "Z"),
+            ("ر", "R"),
+            ("سص", "S"),
+            ("شچ", "C"),
+            ("فڤ", "F"),
+            ("قكک", "K"),
+            ("ل", "L"),
+            ("م", "M"),
+            ("ن", "N"),
+            ("ءآأؤإئاةوىيیعـ", ""),
+            // Persian zhe reads as English "zh", which stays two classes (see english_skeleton).
+            ("ژ", "ZH"),
+        ];
+        for (letters, want) in classes {
+            for c in letters.chars() {
+                // Between alefs: no final-ه rule, nothing collapses with a neighbour.
+                assert_eq!(arabic_skeleton(&format!("ا{c}ا")), want, "{c}");
+            }
+        }
     }
 }

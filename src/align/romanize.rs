@@ -95,6 +95,15 @@ enum Position {
     Final,
 }
 
+/// The usual English spelling of an Arabic letter inside a word (its cheapest option in
+/// [`letter_options`]): the one spelling per letter that the name skeletons of
+/// [`super::names`] classify, so that both name matchers read one table of Arabic letters.
+pub(crate) fn usual_spelling(c: char) -> Option<&'static str> {
+    let (options, _) = letter_options(c, Position::Medial)?;
+    let cheapest = options.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some(cheapest.0)
+}
+
 /// The spellings of one letter. Costs are small for the usual spellings of names in English
 /// news copy and grow for rarer ones; the numbers were set on the unit-test table below.
 fn letter_options(c: char, pos: Position) -> Option<(Vec<(&'static str, f32)>, bool)> {
