@@ -9,12 +9,26 @@ use crate::document::{Document, EntityId, QuoteId, SentenceId, Span};
 use serde::{Deserialize, Serialize};
 
 /// The model that produced a translation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelInfo {
     /// Registry id or hub repo (`Helsinki-NLP/opus-mt-ar-en`), or the folder it was loaded from.
     pub id: String,
     /// Pinned hub revision, or `local` for a folder.
     pub revision: String,
+    /// How the weights were quantized at load (`int8`), when they were: the same model gives
+    /// slightly different translations quantized. Absent for the weights as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantize: Option<String>,
+}
+
+impl ModelInfo {
+    /// The revision as headers show it, with the quantization when there is one (`main, int8`).
+    pub fn revision_label(&self) -> String {
+        match &self.quantize {
+            Some(mode) => format!("{}, {mode}", self.revision),
+            None => self.revision.clone(),
+        }
+    }
 }
 
 /// Something about a translation or a bead the reader should check.

@@ -202,6 +202,7 @@ mod tests {
         let model = ModelInfo {
             id: "m".into(),
             revision: "r".into(),
+            ..ModelInfo::default()
         };
         let a = translated_alignment(
             doc(),
@@ -231,6 +232,7 @@ mod tests {
         let model = ModelInfo {
             id: "m".into(),
             revision: "r".into(),
+            ..ModelInfo::default()
         };
         let a = translated_alignment(
             doc(),
@@ -251,6 +253,7 @@ mod tests {
         let model = || ModelInfo {
             id: "m".into(),
             revision: "r".into(),
+            ..ModelInfo::default()
         };
         let ar = "قال مدير بلومبيرغ إن ١٥ شخصا قتلوا.";
         let doc = || {

@@ -1235,6 +1235,7 @@ mod tests {
             model: ModelInfo {
                 id: "test double".into(),
                 revision: "local".into(),
+                ..ModelInfo::default()
             },
             translations: vec![Translation {
                 sentence: SentenceId(0),

@@ -61,6 +61,8 @@ type Map<K, V> = HashMap<K, V>;
 #[derive(Default)]
 struct Inner {
     sources: Vec<PathBuf>,
+    /// Every file read (a dictd index and its data file) and its [`file_stamp`] when read.
+    stamps: Vec<(PathBuf, String)>,
     /// Number of (Arabic gloss, English gloss) pairs read.
     pairs: usize,
     /// Interned English word keys.
@@ -102,7 +104,10 @@ impl Lexicon {
         })?;
         let cache = LOADED.get_or_init(Default::default);
         if let Some(lex) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(lex.clone());
+            // A file changed since it was parsed is parsed again.
+            if lex.inner.stamps.iter().all(|(p, s)| file_stamp(p) == *s) {
+                return Ok(lex.clone());
+            }
         }
         let mut builder = Builder::default();
         builder.add_file(path)?;
@@ -148,6 +153,18 @@ impl Lexicon {
     /// The files this lexicon was read from.
     pub fn sources(&self) -> &[PathBuf] {
         &self.inner.sources
+    }
+
+    /// Identifies this dictionary's content for records of what a result was made with: the
+    /// number of pairs read and each file read with its size and modification time when read
+    /// (as make and rsync judge a file unchanged).
+    pub fn fingerprint(&self) -> String {
+        let mut out = format!("{} pairs", self.inner.pairs);
+        for (_, stamp) in &self.inner.stamps {
+            out.push_str("; ");
+            out.push_str(stamp);
+        }
+        out
     }
 
     /// Number of (Arabic, English) gloss pairs read.
@@ -341,6 +358,8 @@ impl Builder {
             return Err(lexicon_error(index_path, "no translations found".into()));
         }
         self.inner.sources.push(index_path.to_path_buf());
+        self.stamp(index_path);
+        self.stamp(dict_path);
         Ok(())
     }
 
@@ -375,7 +394,14 @@ impl Builder {
             return Err(lexicon_error(path, "no translations found".into()));
         }
         self.inner.sources.push(path.to_path_buf());
+        self.stamp(path);
         Ok(())
+    }
+
+    fn stamp(&mut self, path: &Path) {
+        self.inner
+            .stamps
+            .push((path.to_path_buf(), file_stamp(path)));
     }
 
     /// Records one Arabic gloss ↔ English gloss pair (phrase map both ways, and word links
@@ -537,6 +563,22 @@ fn lexicon_error(path: &Path, reason: String) -> Error {
     }
 }
 
+/// A file's path, size and modification time (nanoseconds since the epoch; 0 where the file
+/// system has none), or its path alone when it cannot be read.
+fn file_stamp(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {} {modified}", path.display(), meta.len())
+        }
+        Err(_) => path.display().to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -620,6 +662,26 @@ mod tests {
         assert!(lex.translates("الكتاب", "volumes"));
         assert!(lex.translates("جريدتهم", "newspaper"));
         assert_eq!(lex.pair_count(), 3);
+    }
+
+    /// A file edited after it was loaded is parsed again, and the fingerprint (what batch
+    /// records of the dictionary behind its outputs) tells the two apart.
+    #[test]
+    fn edited_file_is_reloaded_with_a_new_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terms.tsv");
+        std::fs::write(&path, "كتاب\tbook\n").unwrap();
+        let first = Lexicon::load(&path).unwrap();
+        assert_eq!(
+            Lexicon::load(&path).unwrap().fingerprint(),
+            first.fingerprint()
+        );
+        assert!(first.fingerprint().contains("terms.tsv"), "{first:?}");
+        std::fs::write(&path, "كتاب\tbook\nجريدة\tnewspaper\n").unwrap();
+        let second = Lexicon::load(&path).unwrap();
+        assert_eq!(second.pair_count(), 2);
+        assert!(second.translates("جريدة", "newspaper"));
+        assert_ne!(second.fingerprint(), first.fingerprint());
     }
 
     #[test]

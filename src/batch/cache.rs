@@ -1,6 +1,7 @@
 //! The persistent translation cache of a batch job: `cache.redb` under the output folder. Takes
 //! sentences and their translations; gives back a stored translation when the same sentence was
-//! translated before with the same model (id + revision) and the same decoding settings. Repeated
+//! translated before with the same model (id, revision, quantization) and the same decoding
+//! settings. Repeated
 //! sentences (bylines, boilerplate, wire copy reposted by many outlets) are translated once, and
 //! a rerun or `--resume` skips work already done.
 //!
@@ -27,7 +28,8 @@ const TABLE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("translations"
 pub struct Cache {
     db: Database,
     path: PathBuf,
-    /// Hash of model id, revision and decoding settings: the part of the key all entries share.
+    /// Hash of model id, revision, quantization and decoding settings: the part of the key all
+    /// entries share.
     scope: [u8; 32],
 }
 
@@ -46,6 +48,11 @@ impl Cache {
         for part in [&model.id, &model.revision, &opts.result_key()] {
             h.update(part.as_bytes());
             h.update([0u8]);
+        }
+        // Only when quantized: caches of the weights as stored keep their keys.
+        if let Some(mode) = &model.quantize {
+            h.update(b"quantize=");
+            h.update(mode.as_bytes());
         }
         Ok(Cache {
             db,
@@ -110,6 +117,7 @@ mod tests {
         ModelInfo {
             id: "m".into(),
             revision: rev.into(),
+            ..ModelInfo::default()
         }
     }
 
@@ -138,7 +146,12 @@ mod tests {
             vec![Some(translation("said")), None]
         );
         drop(cache);
-        // Another revision or other settings do not see it; batch size does not matter.
+        // Another revision, the weights quantized or other settings do not see it; batch size
+        // does not matter.
+        let int8 = ModelInfo {
+            quantize: Some("int8".into()),
+            ..model("r1")
+        };
         let greedy = DecodeOptions {
             beam: 1,
             ..opts.clone()
@@ -149,6 +162,7 @@ mod tests {
         };
         for (m, o, hit) in [
             (model("r2"), &opts, false),
+            (int8, &opts, false),
             (model("r1"), &greedy, false),
             (model("r1"), &bigger, true),
         ] {

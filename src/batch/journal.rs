@@ -41,6 +41,10 @@ pub struct Record {
     /// redoes the input).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub formats: Vec<String>,
+    /// Fingerprint of the settings the outputs were made with (model, quantization, decoding,
+    /// input format, dictionary): a resume under other settings redoes the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
 }
 
 /// An open journal, appending.
@@ -133,6 +137,7 @@ mod tests {
             sha256: Some("ab".into()),
             outputs: vec![format!("{input}.json")],
             formats: vec!["json".into()],
+            settings: Some("0123abcd".into()),
         }
     }
 

@@ -225,6 +225,7 @@ pub fn run(
         finish(record, &mut totals)?;
     }
 
+    let settings = &settings_fingerprint(translator, opts);
     let jobs = opts.jobs.max(1);
     let queue = 4 * jobs + 8;
     let next = AtomicUsize::new(0);
@@ -238,7 +239,11 @@ pub fn run(
             let next = &next;
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= items.len() || tx.send(prepare(i, &items[i], opts, previous)).is_err() {
+                if i >= items.len()
+                    || tx
+                        .send(prepare(i, &items[i], opts, previous, settings))
+                        .is_err()
+                {
                     break;
                 }
             });
@@ -257,7 +262,7 @@ pub fn run(
                     cached,
                 } => {
                     totals.cached_sentences += cached;
-                    write_outputs(&items[item], &alignment, sha, started, opts)
+                    write_outputs(&items[item], &alignment, sha, started, opts, settings)
                 }
             };
             // A journal that cannot be written ends the job: nothing could be resumed safely.
@@ -279,6 +284,7 @@ fn failed(key: String, error: &Error, sha: Option<String>, seconds: f64) -> Reco
         sha256: sha,
         outputs: Vec::new(),
         formats: Vec::new(),
+        settings: None,
     }
 }
 
@@ -294,6 +300,25 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     s
 }
 
+/// What an input's outputs depend on besides the input itself: the model (id, revision,
+/// quantization), the decoding settings, how inputs are segmented, and the dictionary the entity
+/// pairs come from. Recorded with each done input; `--resume` redoes inputs recorded under other
+/// settings (or by a version that recorded none).
+fn settings_fingerprint(translator: &Translator, opts: &BatchOptions) -> String {
+    let model = translator.model_info();
+    let parts = [
+        model.id.clone(),
+        model.revision.clone(),
+        model.quantize.clone().unwrap_or_default(),
+        translator.options().result_key(),
+        format!("{:?}", opts.input_format),
+        opts.lexicon
+            .as_ref()
+            .map_or_else(|| "no dictionary".into(), Lexicon::fingerprint),
+    ];
+    hex_sha256(parts.join("\0").as_bytes())
+}
+
 fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -307,6 +332,7 @@ fn prepare(
     item: &Item,
     opts: &BatchOptions,
     previous: &HashMap<String, Record>,
+    settings: &str,
 ) -> Prepared {
     let started = Instant::now();
     let input = match &item.source {
@@ -329,7 +355,7 @@ fn prepare(
     };
     let sha = hex_sha256(input.text.as_bytes());
     if let Some(prev) = previous.get(&item.key) {
-        if resumable(prev, &sha, opts) {
+        if resumable(prev, &sha, opts, settings) {
             return Prepared::Over(Record {
                 status: Status::Skipped,
                 seconds: 0.0,
@@ -348,12 +374,13 @@ fn prepare(
 }
 
 /// Whether a previous record lets `--resume` skip the input: done, same checksum, same formats,
-/// and every output still there.
-fn resumable(prev: &Record, sha: &str, opts: &BatchOptions) -> bool {
+/// same settings, and every output still there.
+fn resumable(prev: &Record, sha: &str, opts: &BatchOptions, settings: &str) -> bool {
     let formats: Vec<String> = opts.formats.iter().map(|f| f.to_string()).collect();
     prev.status == Status::Done
         && prev.sha256.as_deref() == Some(sha)
         && prev.formats == formats
+        && prev.settings.as_deref() == Some(settings)
         && !prev.outputs.is_empty()
         && prev.outputs.iter().all(|o| opts.out_dir.join(o).is_file())
 }
@@ -526,6 +553,7 @@ fn write_outputs(
     sha: String,
     started: Instant,
     opts: &BatchOptions,
+    settings: &str,
 ) -> Record {
     let meta = pipeline::render_meta();
     let mut outputs = Vec::new();
@@ -565,6 +593,7 @@ fn write_outputs(
         sha256: Some(sha),
         outputs,
         formats: opts.formats.iter().map(|f| f.to_string()).collect(),
+        settings: Some(settings.to_string()),
     }
 }
 
@@ -701,6 +730,27 @@ mod tests {
         assert_eq!((s.done, s.skipped), (1, 4));
         resumed.formats = vec![Format::Json];
         let s = run(&resumed, &t, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (5, 0));
+
+        // Other settings make resume redo every input: other decoding options, a dictionary
+        // (the entity pairs come from it), another dictionary; the same ones skip them again.
+        let mut decode = DecodeOptions::default();
+        decode.beam += 1;
+        let other = Translator::with_model(Box::new(GlossaryDouble::new(64, 64)), decode).unwrap();
+        let s = run(&resumed, &other, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (5, 0));
+        let s = run(&resumed, &other, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (0, 5));
+        let dict = dir.path().join("dict.tsv");
+        fs::write(&dict, "وزير\tminister\n").unwrap();
+        resumed.lexicon = Some(Lexicon::load(&dict).unwrap());
+        let s = run(&resumed, &other, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (5, 0));
+        let s = run(&resumed, &other, &mut |_| {}).unwrap();
+        assert_eq!((s.done, s.skipped), (0, 5));
+        fs::write(&dict, "وزير\tminister\nقال\tsaid\n").unwrap();
+        resumed.lexicon = Some(Lexicon::load(&dict).unwrap());
+        let s = run(&resumed, &other, &mut |_| {}).unwrap();
         assert_eq!((s.done, s.skipped), (5, 0));
     }
 

@@ -123,6 +123,7 @@ impl ModelArgs {
             let info = ModelInfo {
                 id: dir.display().to_string(),
                 revision: "local".into(),
+                ..ModelInfo::default()
             };
             return Ok((dir.clone(), info));
         }
@@ -133,6 +134,7 @@ impl ModelArgs {
         let info = ModelInfo {
             id: entry.repo.clone(),
             revision: entry.revision.clone(),
+            ..ModelInfo::default()
         };
         Ok((fetch_model(entry, quiet)?, info))
     }

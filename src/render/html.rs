@@ -392,7 +392,7 @@ fn model_and_made(out: &mut String, model: Option<&ModelInfo>, meta: &RenderMeta
             &format!(
                 "<code>{}</code> <span class=\"muted\">@ {}</span>",
                 esc(&m.id),
-                esc(&m.revision)
+                esc(&m.revision_label())
             ),
         );
     }

@@ -25,7 +25,7 @@ pub(super) fn alignment(view: &View) -> String {
         out.push_str(&format!(
             "Model: `{}` ({}). ",
             cell(&m.id),
-            cell(&m.revision)
+            cell(&m.revision_label())
         ));
     }
     out.push_str(&format!(

@@ -66,7 +66,7 @@ fn tu(out: &mut String, tuid: &str, props: &[(&str, String)], ar: &str, en: &str
 }
 
 fn model_props(model: Option<&crate::alignment::ModelInfo>) -> Option<(&'static str, String)> {
-    model.map(|m| ("x-model", format!("{}@{}", m.id, m.revision)))
+    model.map(|m| ("x-model", format!("{}@{}", m.id, m.revision_label())))
 }
 
 /// One `<tu>` per bead that has sentences on both sides (a one-sided bead is no translation).

@@ -15,7 +15,7 @@ use crate::document::Span;
 use crate::error::Result;
 use crate::model::config::EarlyStopping;
 use crate::model::tokenizer::MarianTokenizer;
-use crate::model::{LoadOptions, Marian};
+use crate::model::{LoadOptions, Marian, Quantize};
 use crate::translate::links;
 use std::path::Path;
 
@@ -32,9 +32,11 @@ pub struct LoadedModel {
 impl LoadedModel {
     /// Loads the model and tokenizer of `dir`; `info` names it in outputs (registry id and
     /// revision, or the folder and `local`).
-    pub fn load(dir: &Path, opts: &LoadOptions, info: ModelInfo) -> Result<LoadedModel> {
+    /// The quantization mode is added to `info` (outputs and caches tell int8 results apart).
+    pub fn load(dir: &Path, opts: &LoadOptions, mut info: ModelInfo) -> Result<LoadedModel> {
         let tokenizer = MarianTokenizer::from_dir(dir)?;
         let model = Marian::load(dir, opts)?;
+        info.quantize = (opts.quantize != Quantize::None).then(|| opts.quantize.to_string());
         Ok(LoadedModel {
             model,
             tokenizer,

@@ -373,6 +373,7 @@ pub(crate) mod tests {
                 info: ModelInfo {
                     id: "glossary-double".into(),
                     revision: "test".into(),
+                    ..ModelInfo::default()
                 },
                 max_tokens,
                 max_new,

@@ -167,6 +167,20 @@ fn outputs_mirror_the_tree_and_resume_skips_done_work() {
     assert_eq!(done[&changed], 2);
     assert_eq!(done.values().filter(|&&n| n == 1).count(), 5);
     assert_eq!(outputs(&out).len(), 12);
+
+    // Other settings (here int8 weights) redo every input under --resume, and the outputs say so.
+    let fourth = batch_into(
+        &inputs,
+        &out,
+        &["--format", "json,text", "--resume", "--quantize", "int8"],
+    );
+    expect_code(&fourth, 0);
+    let done = count_status(&out, "done");
+    assert_eq!(done.values().filter(|&&n| n == 2).count(), 5);
+    assert_eq!(done[&changed], 3);
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("part0/doc000.json")).unwrap()).unwrap();
+    assert_eq!(json["model"]["quantize"], "int8");
 }
 
 #[test]

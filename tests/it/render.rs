@@ -237,6 +237,7 @@ fn model() -> ModelInfo {
     ModelInfo {
         id: "Helsinki-NLP/opus-mt-ar-en".into(),
         revision: "cf109095479db38d6df799875e34039d4938aaa6".into(),
+        ..ModelInfo::default()
     }
 }
 

@@ -229,6 +229,7 @@ fn json_carries_each_sentences_entity_pairs() {
     let model = ModelInfo {
         id: "test-double".into(),
         revision: "0".into(),
+        ..ModelInfo::default()
     };
     let al = pipeline::translated_alignment(doc, translations, model, None);
     let rendered = render::render_alignment(&al, Format::Json, &pipeline::render_meta()).unwrap();
@@ -341,5 +342,13 @@ fn trained_model_translates_each_line_to_its_gloss() {
             .map(|s| s["translation"].as_str().unwrap())
             .collect();
         assert_eq!(got, glosses, "--quantize {quantize}");
+        // The output says when the weights were quantized.
+        let mode = v["model"]["quantize"].as_str();
+        assert_eq!(
+            mode,
+            (quantize == "int8").then_some("int8"),
+            "{}",
+            v["model"]
+        );
     }
 }
