@@ -199,7 +199,17 @@ impl SafetensorsFile {
             let bytes = unsafe {
                 std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<u8>(), numel * 4)
             };
-            self.file.read_exact_at(bytes, e.begin).map_err(io)?;
+            // Large tensors in parallel pieces: most of a read is the kernel filling fresh
+            // pages (page faults and copies), which the pool's threads share.
+            use rayon::prelude::*;
+            const PIECE: usize = 4 << 20;
+            bytes
+                .par_chunks_mut(PIECE)
+                .enumerate()
+                .try_for_each(|(i, piece)| {
+                    self.file.read_exact_at(piece, e.begin + (i * PIECE) as u64)
+                })
+                .map_err(io)?;
             Tensor::from_vec(data, e.shape.as_slice(), &Device::Cpu)?
         } else {
             let mut bytes = vec![0u8; (e.end - e.begin) as usize];
