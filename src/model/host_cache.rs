@@ -161,34 +161,25 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-/// Runs `f(row, out_row, probs_row)` for every row, in parallel when `work` justifies it.
+/// Runs `f(row, out_row, probs_row)` for every row (`probs` has one entry per row, left empty
+/// when nothing is reported), in parallel when `work` justifies it.
 fn for_rows(
     out: &mut [f32],
-    probs: Option<&mut [Vec<f32>]>,
+    probs: &mut [Vec<f32>],
     d: usize,
     work: usize,
-    f: impl Fn(usize, &mut [f32], Option<&mut Vec<f32>>) + Sync + Send,
+    f: impl Fn(usize, &mut [f32], &mut Vec<f32>) + Sync + Send,
 ) {
-    let parallel = work >= PARALLEL_WORK && rayon::current_num_threads() > 1;
-    match probs {
-        Some(probs) if parallel => out
-            .par_chunks_mut(d)
+    if work >= PARALLEL_WORK && rayon::current_num_threads() > 1 {
+        out.par_chunks_mut(d)
             .zip(probs.par_iter_mut())
             .enumerate()
-            .for_each(|(r, (o, p))| f(r, o, Some(p))),
-        Some(probs) => out
-            .chunks_mut(d)
+            .for_each(|(r, (o, p))| f(r, o, p));
+    } else {
+        out.chunks_mut(d)
             .zip(probs.iter_mut())
             .enumerate()
-            .for_each(|(r, (o, p))| f(r, o, Some(p))),
-        None if parallel => out
-            .par_chunks_mut(d)
-            .enumerate()
-            .for_each(|(r, o)| f(r, o, None)),
-        None => out
-            .chunks_mut(d)
-            .enumerate()
-            .for_each(|(r, o)| f(r, o, None)),
+            .for_each(|(r, (o, p))| f(r, o, p));
     }
 }
 
@@ -243,21 +234,28 @@ impl HostCaches {
         self.values[layer].push(values);
         let (ks, vs, history) = (&self.keys[layer], &self.values[layer], &self.history);
         let mut out = vec![0f32; rows * d];
-        for_rows(&mut out, None, d, rows * (step + 1) * d * 2, |r, o, _| {
-            let query = Query {
-                q: &q[r * d..(r + 1) * d],
-                heads,
-                scale,
-            };
-            let kv: Vec<(&[f32], &[f32])> = (0..=step)
-                .map(|p| {
-                    let slot = if p == step { r } else { history[r][p] as usize };
-                    let span = slot * d..(slot + 1) * d;
-                    (&ks[p][span.clone()], &vs[p][span])
-                })
-                .collect();
-            query.attend(&kv, o, None);
-        });
+        let mut unreported = vec![Vec::new(); rows];
+        for_rows(
+            &mut out,
+            &mut unreported,
+            d,
+            rows * (step + 1) * d * 2,
+            |r, o, _| {
+                let query = Query {
+                    q: &q[r * d..(r + 1) * d],
+                    heads,
+                    scale,
+                };
+                let kv: Vec<(&[f32], &[f32])> = (0..=step)
+                    .map(|p| {
+                        let slot = if p == step { r } else { history[r][p] as usize };
+                        let span = slot * d..(slot + 1) * d;
+                        (&ks[p][span.clone()], &vs[p][span])
+                    })
+                    .collect();
+                query.attend(&kv, o, None);
+            },
+        );
         out
     }
 
@@ -277,10 +275,10 @@ impl HostCaches {
         let per = rows / self.slots.len().max(1);
         let (ks, vs) = (&self.cross_keys[layer], &self.cross_values[layer]);
         let mut out = vec![0f32; rows * d];
-        let mut probs = report.map(|_| vec![Vec::new(); rows]);
+        let mut probs = vec![Vec::new(); rows];
         let work = rows * ks.len() / self.starts.len().max(1) * 2;
         let (slots, starts) = (&self.slots, &self.starts);
-        for_rows(&mut out, probs.as_deref_mut(), d, work, |r, o, p| {
+        for_rows(&mut out, &mut probs, d, work, |r, o, p| {
             let sentence = r / per;
             let base = starts[slots[sentence]];
             let query = Query {
@@ -291,9 +289,9 @@ impl HostCaches {
             let kv: Vec<(&[f32], &[f32])> = (base..base + lengths[sentence])
                 .map(|j| (&ks[j * d..(j + 1) * d], &vs[j * d..(j + 1) * d]))
                 .collect();
-            query.attend(&kv, o, p.zip(report));
+            query.attend(&kv, o, report.map(|r| (p, r)));
         });
-        (out, probs)
+        (out, report.map(|_| probs))
     }
 
     /// Ends a step: every row's own slot joins its history.

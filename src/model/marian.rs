@@ -874,9 +874,10 @@ impl Marian {
         })
     }
 
-    /// Next-token logits of the decoder rows `rows` of a step, row after row (`rows.len() ×
-    /// config().target_vocab_size()`). Beam search asks for a few sentences' rows at a time, so that a step's logits
-    /// never take `rows × vocab` floats at once (16 MB at 64 rows of a 62k vocabulary).
+    /// Next-token logits of the decoder rows `rows` of a step, row after row
+    /// (`rows.len() × config().target_vocab_size()`). Beam search asks for a few sentences'
+    /// rows at a time, so that a step's logits never take `rows × vocab` floats at once (16 MB
+    /// at 64 rows of a 62k vocabulary).
     pub fn logits(&self, step: &StepHidden, rows: Range<usize>) -> Result<Vec<f32>> {
         if rows.end > step.rows() || rows.start > rows.end {
             return Err(Error::Setting {

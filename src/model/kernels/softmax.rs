@@ -22,7 +22,7 @@ macro_rules! dispatch {
 
 /// `xs[i] ← xs[i] − max − ln Σ exp(xs[j] − max)`; rows whose maximum is not finite are left.
 pub(crate) fn log_softmax(xs: &mut [f32]) {
-    dispatch!(avx512::log_softmax(xs), portable(xs))
+    dispatch!(avx512::log_softmax(xs), portable_log_softmax(xs))
 }
 
 /// `xs[i] ← exp(xs[i] − max) / Σ exp(xs[j] − max)` (attention probabilities); rows whose
@@ -70,7 +70,7 @@ fn portable_softmax(xs: &mut [f32]) {
     }
 }
 
-fn portable(xs: &mut [f32]) {
+fn portable_log_softmax(xs: &mut [f32]) {
     let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
         return;
@@ -254,7 +254,7 @@ mod tests {
             let mut fast = row.clone();
             log_softmax(&mut fast);
             let mut slow = row.clone();
-            portable(&mut slow);
+            portable_log_softmax(&mut slow);
             for (i, (a, b)) in fast.iter().zip(&slow).enumerate() {
                 assert!(
                     (a - b).abs() <= 2e-6 * b.abs().max(1.0),
